@@ -1,0 +1,57 @@
+/**
+ * The shapes that cross a process boundary, shared by widget/, server/ and demo/.
+ * This module imports nothing so that any side may import it without pulling the other in.
+ */
+
+/** One of the customer's accounts as MX lists it under a consent (upstream-mx-api.md §2). */
+export interface ConsentAccount {
+  account_id: string;
+  nickname: string;
+  /** Masked, e.g. `XXXXXXXX1111`. */
+  account_number_display: string;
+  /** Whether this account is shared with the app. */
+  enabled: boolean;
+}
+
+/** A consent: one app's access to the customer's accounts, exactly as MX returns it. */
+export interface Consent {
+  id: string;
+  application_name: string;
+  application_icon_url: string | null;
+  created_at: string;
+  last_accessed: string | null;
+  accounts: ConsentAccount[];
+  auto_enable_future_accounts: boolean;
+  consented_on: string;
+  /** Null while sharing; set once sharing was stopped. A stopped consent shares nothing. */
+  revoked_at: string | null;
+}
+
+/** `POST {bff}/token` answer. */
+export interface TokenResponse {
+  access_token: string;
+  /** ISO-8601; when the token stops working. */
+  expires_at: string;
+  /** `{baseurl}/api/{version}`; consent paths are appended to it. */
+  api_base: string;
+}
+
+/** Every BFF error body. `code` is stable; `message` is for people. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** How the widget reaches the consent calls. */
+export type ConsentMode = 'direct' | 'proxy';
+
+/** Consent paths relative to an API base (the MX `api_base` or the BFF's `{mount}/api`). */
+export const consentPaths = {
+  list: () => '/consent_management',
+  autoShare: (consentId: string) => `/consent_management/${encodeURIComponent(consentId)}/accounts`,
+  account: (consentId: string, accountId: string) =>
+    `/consent_management/${encodeURIComponent(consentId)}/accounts/${encodeURIComponent(accountId)}`,
+  stop: (consentId: string) => `/consent_management/${encodeURIComponent(consentId)}/disable_app_sharing`,
+} as const;
+
+/** The header every BFF call must carry (Duende.BFF's anti-forgery rule). */
+export const CSRF_HEADER = 'X-CSRF';

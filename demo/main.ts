@@ -1,0 +1,24 @@
+// Composition root of the demo: `npm start`. No configuration needed; MX_BASE_URL and friends switch
+// the same server from the embedded sandbox to a real MX.
+import { ConfigError, loadConfig } from '../server/config.js';
+import { onShutdown } from '../server/lifecycle.js';
+import { startDemo } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireUpstream: false });
+  const demo = await startDemo({ config });
+  const users = ['alex (7 apps, 2 stopped)', 'sam (1 app)', 'new (no apps)', 'many50', 'many200'];
+  console.log([
+    '',
+    `  Northwind Bank demo: ${demo.url}`,
+    `  Upstream: ${demo.sandbox ? `embedded MX sandbox at ${demo.url}/mx` : config.mx.baseUrl}`,
+    `  Log in as ${users.join(', ')}; the password is "demo".`,
+    '',
+  ].join('\n'));
+  onShutdown(() => demo.close());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,154 @@
+/**
+ * The MX Consent Management API simulator as a mountable Express app:
+ * `app.use('/mx', createSandbox(opts).handler)` or `http.createServer(createSandbox(opts).handler)`.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Consent } from '../../contract/consent.js';
+import { OffsetClock, type SandboxClock } from './clock.js';
+import type { SandboxContext } from './context.js';
+import { cors } from './cors.js';
+import { Faults, type FaultController } from './faults.js';
+import { serveLogo } from './logos.js';
+import { sendError } from './respond.js';
+import { apiRouter } from './routes/api.js';
+import { controlsRouter } from './routes/controls.js';
+import { seedCustomers } from './seed.js';
+import { RequestLog, StatsRecorder, type RecordedRequest, type SandboxStats } from './stats.js';
+import { renderConsent, ConsentStore } from './store.js';
+import { TokenService } from './tokens.js';
+
+export type { SandboxClock } from './clock.js';
+export type { Fault, FaultController, FaultInput, FaultKind, FaultSpec, FaultTarget } from './faults.js';
+export type { EndpointCounts, EndpointKey, RecordedRequest, SandboxStats } from './stats.js';
+
+export interface SandboxOptions {
+  clientId: string;
+  clientSecret: string;
+  /** HS256 key for the tokens; random per start if absent. */
+  signingSecret?: string;
+  /** The token's `_id` claim. Default 'demobank'. */
+  institutionCode?: string;
+  /** Default 300, as MX documents. */
+  tokenTtlSeconds?: number;
+  /** Reject a token's second use (MX's hosted dashboard does this; the API may). Default false. */
+  singleUse?: boolean;
+  /** Browser origins allowed to call the API directly (CORS). Default none. */
+  corsOrigins?: string[];
+  /** Base URL where the sandbox is reachable, no trailing slash; icon URLs are built on it. */
+  publicUrl: string | (() => string);
+  /** Give any unknown, well-formed customer id a small generated data set instead of a 404. */
+  autoProvision?: boolean;
+  /** Serve the loopback-only `/__sandbox/*` control routes. Default true. */
+  controls?: boolean;
+}
+
+export interface Sandbox {
+  handler: Express;
+  stats(): SandboxStats;
+  /** Restores seed data, stats, recorded requests, faults, clock and the single-use setting. */
+  reset(): void;
+  /** The last 500 requests, oldest first (control routes excluded). */
+  requests(): RecordedRequest[];
+  faults: FaultController;
+  clock: SandboxClock;
+  /** A customer's consents as the API would list them now, without spending a request. */
+  consents(customerId: string): Consent[];
+  setSingleUse(on: boolean): void;
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+function requireText(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`createSandbox: ${name} must be a non-empty string`);
+  return value;
+}
+
+const errorHandler: ErrorRequestHandler = (err: { status?: unknown; type?: unknown }, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+  const message =
+    status === 413 ? 'request body too large'
+    : err.type === 'entity.parse.failed' ? 'request body is not valid JSON'
+    : status < 500 ? 'invalid request'
+    : 'internal sandbox error';
+  sendError(res, status, message);
+};
+
+export function createSandbox(opts: SandboxOptions): Sandbox {
+  const clientId = requireText(opts.clientId, 'clientId');
+  const clientSecret = requireText(opts.clientSecret, 'clientSecret');
+  const ttlSeconds = opts.tokenTtlSeconds ?? 300;
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new TypeError('createSandbox: tokenTtlSeconds must be a positive integer');
+  const rawPublicUrl = opts.publicUrl;
+  const publicUrl = typeof rawPublicUrl === 'function' ? () => trimSlash(rawPublicUrl()) : () => trimSlash(rawPublicUrl);
+
+  const clock = new OffsetClock();
+  const store = new ConsentStore(() => seedCustomers(clock.now()));
+  const stats = new StatsRecorder();
+  const requests = new RequestLog(500);
+  const faults = new Faults();
+  const tokens = new TokenService({
+    secret: opts.signingSecret ?? randomBytes(32).toString('base64url'),
+    institutionCode: opts.institutionCode ?? 'demobank',
+    ttlSeconds,
+    singleUse: opts.singleUse ?? false,
+  }, clock);
+
+  const ctx: SandboxContext = {
+    clientId,
+    clientSecret,
+    autoProvision: opts.autoProvision ?? false,
+    publicUrl,
+    clock,
+    store,
+    stats,
+    requests,
+    faults,
+    tokens,
+    reset() {
+      // Clock first: the seed dates itself from it.
+      clock.reset();
+      store.reset();
+      stats.reset();
+      requests.clear();
+      faults.clear();
+      tokens.reset();
+    },
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Without this, a repeated GET of an unchanged list could be answered 304, which MX never does.
+  app.set('etag', false);
+  app.set('case sensitive routing', true);
+
+  app.use((req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!/^\/__sandbox(\/|$)/.test(req.path)) {
+      requests.record({ method: req.method, path: req.url, headers: { ...req.headers }, at: clock.iso() });
+    }
+    next();
+  });
+  app.use(cors(opts.corsOrigins ?? []));
+  // Express would otherwise answer OPTIONS itself with an Allow list; MX has no OPTIONS routes.
+  app.use((req, res, next) => (req.method === 'OPTIONS' ? sendError(res, 404, 'not found') : next()));
+  if (opts.controls ?? true) app.use('/__sandbox', controlsRouter(ctx));
+  app.get('/logos/:file', serveLogo);
+  app.use('/api/:version', apiRouter(ctx));
+  app.use((_req, res) => sendError(res, 404, 'not found'));
+  app.use(errorHandler);
+
+  return {
+    handler: app,
+    stats: () => stats.snapshot(),
+    reset: () => ctx.reset(),
+    requests: () => requests.list(),
+    faults,
+    clock,
+    consents: (customerId) => store.list(customerId).map((c) => renderConsent(c, publicUrl())),
+    setSingleUse: (on) => {
+      tokens.singleUse = on;
+    },
+  };
+}

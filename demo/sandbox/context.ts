@@ -1,0 +1,20 @@
+/** What the route modules share: the sandbox's state and its resolved options. */
+import type { OffsetClock } from './clock.js';
+import type { Faults } from './faults.js';
+import type { RequestLog, StatsRecorder } from './stats.js';
+import type { ConsentStore } from './store.js';
+import type { TokenService } from './tokens.js';
+
+export interface SandboxContext {
+  clientId: string;
+  clientSecret: string;
+  autoProvision: boolean;
+  publicUrl: () => string;
+  clock: OffsetClock;
+  store: ConsentStore;
+  stats: StatsRecorder;
+  requests: RequestLog;
+  faults: Faults;
+  tokens: TokenService;
+  reset(): void;
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run sandbox`: the simulator on its own. The default credentials are fine here: it holds
+ * only invented data and is meant for developer machines and CI.
+ */
+import { DEMO_CUSTOMERS } from './seed.js';
+import { startSandbox } from './server.js';
+
+const env = process.env;
+const port = Number(env.SANDBOX_PORT ?? 4010);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`SANDBOX_PORT must be a port number, got ${JSON.stringify(env.SANDBOX_PORT)}`);
+  process.exit(1);
+}
+const clientId = env.SANDBOX_CLIENT_ID || 'sandbox-client';
+const clientSecret = env.SANDBOX_CLIENT_SECRET || 'sandbox-secret';
+const corsOrigins = (env.SANDBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
+const running = await startSandbox({
+  port,
+  host: env.SANDBOX_HOST || '127.0.0.1',
+  clientId,
+  clientSecret,
+  singleUse: env.SANDBOX_SINGLE_USE === '1',
+  corsOrigins,
+  autoProvision: env.SANDBOX_AUTO_PROVISION === '1',
+});
+
+console.log(`MX consent sandbox listening on ${running.url}`);
+console.log(`  API base:       ${running.apiBase()}  (v4, v5, v6 accepted)`);
+console.log(`  client id:      ${clientId}`);
+console.log(`  client secret:  ${clientSecret}`);
+console.log(`  single-use:     ${env.SANDBOX_SINGLE_USE === '1' ? 'on' : 'off'}`);
+console.log(`  CORS origins:   ${corsOrigins.length ? corsOrigins.join(', ') : '(none)'}`);
+console.log('  demo customers (openid_connect_user_id):');
+for (const [name, id] of Object.entries(DEMO_CUSTOMERS)) console.log(`    ${name.padEnd(8)} ${id}`);
+console.log(`  controls:       ${running.url}/__sandbox/stats (loopback only)`);
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  console.log(`${signal}: closing sandbox`);
+  await running.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,57 @@
+/**
+ * `/__sandbox/*`: test and benchmark controls. Answered only to loopback peers, so a sandbox
+ * reachable from a network cannot be reset or faulted by anyone on it.
+ */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { SandboxContext } from '../context.js';
+import { FaultValidationError } from '../faults.js';
+import { sendError, sendJson } from '../respond.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const clockBody = z.object({ advance_seconds: z.number().min(0).max(10 * 365 * 86_400) });
+const configBody = z.object({ single_use: z.boolean().optional() });
+
+export function controlsRouter(ctx: SandboxContext): Router {
+  const router = Router({ caseSensitive: true });
+  router.use((req, _res, next) => next(LOOPBACK.has(req.socket.remoteAddress ?? '') ? undefined : 'router'));
+  router.use(express.json({ type: () => true, limit: '64kb' }));
+
+  router.get('/stats', (_req, res) => sendJson(res, 200, ctx.stats.snapshot()));
+  router.get('/requests', (_req, res) => sendJson(res, 200, ctx.requests.list()));
+
+  router.post('/reset', (_req, res) => {
+    ctx.reset();
+    sendJson(res, 200, { reset: true, now: ctx.clock.iso() });
+  });
+
+  router.get('/faults', (_req, res) => sendJson(res, 200, ctx.faults.list()));
+  router.put('/faults', (req, res) => {
+    try {
+      ctx.faults.set(req.body ?? []);
+    } catch (err) {
+      if (err instanceof FaultValidationError) return sendError(res, 400, err.message);
+      throw err;
+    }
+    sendJson(res, 200, ctx.faults.list());
+  });
+
+  router.get('/clock', (_req, res) => sendJson(res, 200, { now: ctx.clock.iso() }));
+  router.post('/clock', (req, res) => {
+    const body = clockBody.safeParse(req.body);
+    if (!body.success) return sendError(res, 400, '"advance_seconds" must be a non-negative number');
+    ctx.clock.advance(body.data.advance_seconds);
+    sendJson(res, 200, { now: ctx.clock.iso() });
+  });
+
+  router.get('/config', (_req, res) => sendJson(res, 200, { single_use: ctx.tokens.singleUse }));
+  router.put('/config', (req, res) => {
+    const body = configBody.safeParse(req.body);
+    if (!body.success) return sendError(res, 400, '"single_use" must be a boolean');
+    if (body.data.single_use !== undefined) ctx.tokens.singleUse = body.data.single_use;
+    sendJson(res, 200, { single_use: ctx.tokens.singleUse });
+  });
+
+  return router;
+}

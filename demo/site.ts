@@ -1,0 +1,66 @@
+import express, { type Express, type Request } from 'express';
+import { logIn, logOut } from '../server/session.js';
+import type { ConsentRouter } from '../server/router.js';
+import { bankPage, loginPage } from './pages.js';
+
+export interface DemoSiteOptions {
+  /** Demo login name → the customer's `openid_connect_user_id`. */
+  users: Record<string, string>;
+  router: ConsentRouter;
+  mountPath: string;
+  modes: Array<'direct' | 'proxy'>;
+  bundleDir: string;
+  staticDir: string;
+}
+
+/** The demo's own online banking: a login, a page embedding the widget, a logout. A bank has its own. */
+export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
+  const password = 'demo';
+  app.use('/assets', express.static(o.bundleDir, { fallthrough: false, maxAge: 0 }));
+  app.use('/static', express.static(o.staticDir, { fallthrough: false }));
+
+  app.get('/login', (req, res) => {
+    res.type('html').send(loginPage(Object.keys(o.users), { error: 'error' in req.query, expired: 'expired' in req.query }));
+  });
+
+  const forms = express.urlencoded({ extended: false, limit: '2kb' });
+  const json = express.json({ limit: '2kb' });
+  app.post('/demo/login', forms, json, async (req, res) => {
+    const { username, password: given } = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    const customerId = typeof username === 'string' ? o.users[username] : undefined;
+    const wantsJson = req.is('application/json');
+    if (!customerId || given !== password || !Object.hasOwn(o.users, username as string)) {
+      if (wantsJson) return res.status(401).json({ error: { code: 'bad_credentials', message: 'Unknown user or wrong password.' } });
+      return res.redirect(303, '/login?error=1');
+    }
+    await logIn(req, customerId);
+    if (wantsJson) return res.json({ username });
+    res.redirect(303, '/');
+  });
+
+  app.post('/demo/logout', async (req, res) => {
+    const customerId = req.session?.customerId;
+    await logOut(req);
+    if (customerId) await o.router.forgetCustomer(customerId);
+    if (req.is('application/json') || req.accepts(['html', 'json']) === 'json') return res.json({ ok: true });
+    res.redirect(303, '/login');
+  });
+
+  app.get('/', (req, res) => {
+    const customerId = req.session?.customerId;
+    const username = customerId ? Object.keys(o.users).find((u) => o.users[u] === customerId) : undefined;
+    if (!username) return res.redirect(303, '/login');
+    res.set('Cache-Control', 'no-store').type('html').send(bankPage({
+      username,
+      mode: pick(req, 'mode', o.modes, o.modes[0]!),
+      modes: o.modes,
+      lang: pick(req, 'lang', ['en', 'es'] as const, 'en'),
+      mountPath: o.mountPath,
+    }));
+  });
+}
+
+function pick<T extends string>(req: Request, name: string, allowed: readonly T[], fallback: T): T {
+  const value = req.query[name];
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}

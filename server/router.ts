@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
+import { consentPaths, type ConsentMode, type TokenResponse } from '../contract/consent.js';
+import { csrfGuard } from './csrf.js';
+import { HttpError, sendError } from './errors.js';
+import type { Logger } from './logger.js';
+import { createTokenBroker, type TokenBroker } from './token-broker.js';
+import { createMemoryTokenStore, type TokenStore } from './token-store.js';
+import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
+import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
+
+export interface ConsentRouterOptions {
+  /** Where and how to reach MX. The credentials stay on this server. */
+  upstream: UpstreamOptions & {
+    /** The MX base the browser calls in direct mode when it differs from `baseUrl`. */
+    publicBaseUrl?: string;
+    /** Treat every token as single-use (MX's hosted dashboard says its tokens are). */
+    singleUseTokens?: boolean;
+  };
+  /** The customer's `openid_connect_user_id` for this request; default: `req.session.customerId`. */
+  getCustomerId?: (req: Request) => string | undefined | Promise<string | undefined>;
+  /** `direct`: hand tokens to the widget; `proxy`: relay the consent calls; `both` (default). */
+  mode?: ConsentMode | 'both';
+  /** Origins besides this server's own that may call the router (the page embedding the widget). */
+  allowedOrigins?: string[];
+  limits?: { tokenPerMinute?: number; writesPerMinute?: number; bodyBytes?: number };
+  /** Shared stores for several instances (Redis); in-memory, bounded, when absent. */
+  tokenStore?: TokenStore;
+  rateLimitStore?: () => RateLimitStore;
+  logger?: Logger;
+}
+
+export interface ConsentRouter extends Router {
+  broker: TokenBroker;
+  /** Drops the customer's cached token; call it from the bank's logout. */
+  forgetCustomer(customerId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Action = 'auto_share' | 'account' | 'stop';
+
+/** The BFF a bank mounts: `app.use('/consent', createConsentRouter(opts))`, after its own session middleware. */
+export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
+  const mode = opts.mode ?? 'both';
+  const upstream = createUpstreamClient(opts.upstream);
+  const tokenStore = opts.tokenStore ?? createMemoryTokenStore();
+  const broker = createTokenBroker({ upstream, store: tokenStore, singleUse: opts.upstream.singleUseTokens });
+  const publicApiBase = opts.upstream.publicBaseUrl
+    ? createPublicApiBase(opts.upstream.publicBaseUrl, opts.upstream.version)
+    : upstream.apiBase;
+  const getCustomerId = opts.getCustomerId ?? ((req: Request) => req.session?.customerId);
+  const log = opts.logger;
+
+  const router = express.Router() as ConsentRouter;
+  router.use(csrfGuard(opts.allowedOrigins ?? []));
+  router.use(async (req, res, next) => {
+    const customerId = await getCustomerId(req);
+    if (typeof customerId !== 'string' || customerId === '') {
+      return sendError(res, 401, 'not_logged_in', 'Log in to manage connected apps.');
+    }
+    res.locals.customerId = customerId;
+    next();
+  });
+
+  const limiter = (name: string, perMinute: number) => rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Keyed by customer, not IP: the limits protect MX's quota for a customer whatever device they use.
+    keyGenerator: (_req, res) => `${name}:${res.locals.customerId as string}`,
+    store: opts.rateLimitStore?.(),
+    handler: (req, res) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+      res.set('Retry-After', String(seconds));
+      sendError(res, 429, 'rate_limited', `Too many requests; try again in ${seconds} s.`);
+    },
+  });
+
+  if (mode !== 'proxy') {
+    router.post('/token', limiter('token', opts.limits?.tokenPerMinute ?? 30), async (_req, res) => {
+      const token = await broker.token(res.locals.customerId as string).catch(rethrowUpstream);
+      const body: TokenResponse = {
+        access_token: token.token,
+        expires_at: new Date(token.expiresAt).toISOString(),
+        api_base: publicApiBase,
+      };
+      res.set('Cache-Control', 'no-store').json(body);
+    });
+  }
+
+  if (mode !== 'direct') {
+    const writes = limiter('write', opts.limits?.writesPerMinute ?? 60);
+    const json = express.json({ limit: opts.limits?.bodyBytes ?? 1024, strict: true });
+    const relay = async (res: Response, call: ConsentCall, action?: Action, consentId?: string) => {
+      const customerId = res.locals.customerId as string;
+      let outcome = 'failed';
+      let status: number | undefined;
+      try {
+        const answer = await broker.call(customerId, call).catch(rethrowUpstream);
+        status = answer.status;
+        if (answer.status === 401) {
+          throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
+        }
+        if (answer.status >= 500) throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
+        if (answer.status >= 400) {
+          outcome = 'rejected';
+          return relayUpstreamError(res, answer.status, answer.body);
+        }
+        outcome = 'applied';
+        res.set('Cache-Control', 'no-store').status(answer.status).json(answer.body);
+      } finally {
+        if (action) {
+          log?.info({
+            event: 'consent_audit', customer: hashId(customerId), consent_id: consentId, action,
+            value: call.body, outcome, upstream_status: status, req_id: res.locals.requestId,
+          }, 'consent change');
+        }
+      }
+    };
+
+    router.get('/api/consent_management', async (_req, res) => {
+      await relay(res, { method: 'GET', path: consentPaths.list() });
+    });
+    router.put('/api/consent_management/:id/accounts', writes, json, async (req, res) => {
+      const id = pathId(req, 'id');
+      const body = parseBody(autoShareBody, req);
+      await relay(res, { method: 'PUT', path: consentPaths.autoShare(id), body }, 'auto_share', id);
+    });
+    router.put('/api/consent_management/:id/accounts/:accountId', writes, json, async (req, res) => {
+      const id = pathId(req, 'id');
+      const accountId = pathId(req, 'accountId');
+      const body = parseBody(accountBody, req);
+      await relay(res, { method: 'PUT', path: consentPaths.account(id, accountId), body }, 'account', id);
+    });
+    router.put('/api/consent_management/:id/disable_app_sharing', writes, async (req, res) => {
+      const id = pathId(req, 'id');
+      await relay(res, { method: 'PUT', path: consentPaths.stop(id) }, 'stop', id);
+    });
+  }
+
+  const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route.');
+  router.use(notFound);
+
+  router.broker = broker;
+  router.forgetCustomer = (customerId) => broker.evict(customerId);
+  router.close = async () => {
+    await upstream.close();
+    await tokenStore.close?.();
+  };
+  return router;
+}
+
+function createPublicApiBase(baseUrl: string, version: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/api/${encodeURIComponent(version)}`;
+}
+
+/** MX's own error body is not ours; keep its status, our shape, and its message when it is plain text. */
+function relayUpstreamError(res: Response, status: number, body: unknown): void {
+  const upstreamMessage = (body as { error?: { message?: unknown } } | null)?.error?.message;
+  const message = typeof upstreamMessage === 'string' && upstreamMessage.length <= 200
+    ? upstreamMessage
+    : 'The consent service rejected the request.';
+  const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : status === 400 ? 'upstream_bad_request' : 'upstream_rejected';
+  sendError(res, status, code, message);
+}
+
+function rethrowUpstream(err: unknown): never {
+  if (!(err instanceof UpstreamError)) throw err;
+  switch (err.kind) {
+    case 'timeout': throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
+    case 'auth_rejected': throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
+    case 'customer_unknown': throw new HttpError(404, 'customer_unknown', 'The consent service does not know this customer.');
+    default: throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
+  }
+}
+
+/** Audit logs name the customer by a hash: enough to correlate, not an identifier to leak. */
+export function hashId(id: string): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,106 @@
+import type { Request, RequestHandler } from 'express';
+import session, { Store, type SessionData } from 'express-session';
+import { BoundedTtlMap } from './token-store.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The customer's `openid_connect_user_id`, set by the bank's login. */
+    customerId?: string;
+    /** Epoch ms of login, for the absolute session lifetime. */
+    loggedInAt?: number;
+  }
+}
+
+export interface SessionOptions {
+  secret: string | string[];
+  /** HTTPS deployments: `Secure` cookie with the `__Host-` prefix. */
+  secureCookie: boolean;
+  idleMs: number;
+  absoluteMs: number;
+  store?: Store;
+  /** Embedded store bound (sessions); the oldest are dropped first when full. */
+  maxSessions?: number;
+}
+
+export const cookieName = (secure: boolean) => (secure ? '__Host-consent.sid' : 'consent.sid');
+
+export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] {
+  const handler = session({
+    name: cookieName(opts.secureCookie),
+    secret: opts.secret,
+    store: opts.store ?? new BoundedMemoryStore(opts.maxSessions ?? 50_000, opts.idleMs),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookie, path: '/', maxAge: opts.idleMs },
+  });
+  const absolute: RequestHandler = (req, _res, next) => {
+    const at = req.session?.loggedInAt;
+    if (at !== undefined && Date.now() - at > opts.absoluteMs) {
+      req.session.destroy(() => next());
+      return;
+    }
+    next();
+  };
+  return [handler, absolute];
+}
+
+/** Starts a logged-in session under a new id, so an id known before login is worth nothing after it. */
+export function logIn(req: Request, customerId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.customerId = customerId;
+      req.session.loggedInAt = Date.now();
+      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+    });
+  });
+}
+
+export function logOut(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!req.session) return resolve();
+    req.session.destroy((err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** express-session's MemoryStore never bounds itself; this one caps entries and expires idle sessions. */
+export class BoundedMemoryStore extends Store {
+  private readonly sessions: BoundedTtlMap<string>;
+
+  constructor(maxSessions: number, private readonly defaultTtlMs: number) {
+    super();
+    this.sessions = new BoundedTtlMap(maxSessions);
+  }
+
+  override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
+    const raw = this.sessions.get(sid);
+    cb(null, raw ? (JSON.parse(raw) as SessionData) : null);
+  }
+
+  override set(sid: string, data: SessionData, cb?: (err?: unknown) => void): void {
+    this.sessions.set(sid, JSON.stringify(data), this.ttl(data));
+    cb?.();
+  }
+
+  override touch(sid: string, data: SessionData, cb?: () => void): void {
+    const raw = this.sessions.get(sid);
+    if (raw) this.sessions.set(sid, raw, this.ttl(data));
+    cb?.();
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.sessions.delete(sid);
+    cb?.();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private ttl(data: SessionData): number {
+    const expires = data.cookie?.expires ? new Date(data.cookie.expires).getTime() - Date.now() : NaN;
+    return Number.isFinite(expires) && expires > 0 ? expires : this.defaultTtlMs;
+  }
+}

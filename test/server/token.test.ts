@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { Customer, decodeJwt } from '../support/client.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+describe('POST /consent/token', () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack(); });
+  after(() => stack.close());
+  beforeEach(() => stack.mx.sandbox.reset());
+
+  it('issues_a_token_for_the_sessions_customer_with_expiry_and_api_base', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const res = await alex.token();
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const body = await res.json() as { access_token: string; expires_at: string; api_base: string };
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'api_base', 'expires_at']);
+    const { payload } = decodeJwt(body.access_token);
+    assert.deepEqual(payload.scopes, { 'customer.modify_consent': DEMO_CUSTOMERS.alex });
+    assert.equal(new Date(body.expires_at).getTime(), (payload.exp as number) * 1000);
+    assert.equal(body.api_base, `${stack.mx.url}/api/v4`);
+    // The token works upstream for alex's consents.
+    const list = await fetch(`${body.api_base}/consent_management`, { headers: { authorization: `Bearer ${body.access_token}` } });
+    assert.equal(list.status, 200);
+  });
+
+  it('calls_without_session_get_401_json_not_a_redirect', async () => {
+    const anonymous = new Customer(stack.bff.url);
+    const res = await anonymous.token();
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), { error: { code: 'not_logged_in', message: 'Log in to manage connected apps.' } });
+    assert.equal(stack.upstreamCount('token'), 0);
+  });
+
+  it('never_issues_a_token_for_another_customer_whatever_the_request_carries', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const sam = DEMO_CUSTOMERS.sam;
+    const attempts = [
+      alex.request('POST', `/consent/token?customer_id=${sam}&openid_connect_user_id=${sam}`),
+      alex.request('POST', '/consent/token', { json: { customer_id: sam, scopes: `customer.modify_consent:${sam}` } }),
+      alex.request('POST', '/consent/token', { headers: { 'X-Customer-Id': sam, 'X-Openid-Connect-User-Id': sam } }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      assert.equal(res.status, 200);
+      const { payload } = decodeJwt(((await res.json()) as { access_token: string }).access_token);
+      assert.deepEqual(payload.scopes, { 'customer.modify_consent': DEMO_CUSTOMERS.alex });
+    }
+  });
+
+  it('calls_without_antiforgery_header_get_403_and_reach_no_upstream', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const res = await alex.token({ csrf: false });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_header_missing');
+    const wrongValue = await alex.token({ headers: { 'X-CSRF': 'yes' } });
+    assert.equal(wrongValue.status, 403);
+    assert.equal(stack.upstreamCount('token'), 0);
+  });
+
+  it('calls_from_a_foreign_origin_get_403_and_reach_no_upstream', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const res = await alex.token({ headers: { Origin: 'https://evil.example' } });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'origin_forbidden');
+    const proxied = await alex.request('GET', '/consent/api/consent_management', { headers: { Origin: 'null' } });
+    assert.equal(proxied.status, 403);
+    assert.equal(stack.mx.sandbox.stats().total, 0);
+    const own = await alex.token({ headers: { Origin: new URL(stack.bff.url).origin } });
+    assert.equal(own.status, 200);
+  });
+
+  it('a_text_plain_form_post_is_refused_before_the_session_is_read', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const res = await alex.request('POST', '/consent/token', {
+      csrf: false, body: 'x=1', headers: { 'content-type': 'text/plain', Origin: 'https://evil.example' },
+    });
+    assert.equal(res.status, 403);
+    assert.equal(stack.mx.sandbox.stats().total, 0);
+  });
+});

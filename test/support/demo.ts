@@ -1,0 +1,27 @@
+import type { Writable } from 'node:stream';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/server.js';
+
+export interface TestDemoOptions {
+  env?: Record<string, string>;
+  publicUrl?: string;
+  sandbox?: DemoOptions['sandbox'];
+  /** Receives every log line (tests assert no secret is ever logged). */
+  logStream?: Writable;
+}
+
+export interface TestDemo extends RunningDemo {
+  /** The server's own address (the public URL may be a proxy in front of it). */
+  ownUrl: string;
+}
+
+/** The demo bank exactly as `npm start` builds it, on a free loopback port, logs silenced unless captured. */
+export async function startTestDemo(opts: TestDemoOptions = {}): Promise<TestDemo> {
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', ...opts.env }, { requireUpstream: false });
+  const logger = createLogger(opts.logStream ? 'info' : 'silent', opts.logStream);
+  const demo = await startDemo({ config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox });
+  const address = demo.server.address();
+  const ownUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : demo.url;
+  return { ...demo, ownUrl };
+}

@@ -1,0 +1,79 @@
+// Widget tests in real headless Chromium against a real backend: the demo bank (BFF + MX sandbox) runs
+// in this process, and the test page's own origin proxies /consent, /demo and /mx to it, so cookies,
+// CSRF and Origin checks behave as in a bank's page. Run through `node --import tsx` (npm run test:web).
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { startTestDemo } from './test/support/demo.ts';
+
+const port = await freePort();
+const demo = await startTestDemo({ publicUrl: `http://localhost:${port}` });
+const backend = new URL(demo.ownUrl);
+const PROXIED = /^\/(consent|demo|mx)(\/|$)/;
+
+export default {
+  files: 'test/widget/**/*.test.ts',
+  port,
+  hostname: 'localhost',
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'auto', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  middleware: [
+    (ctx, next) => (PROXIED.test(ctx.path) ? proxy(ctx) : next()),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? findChromium(),
+        headless: true,
+        args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      },
+    }),
+  ],
+  coverageConfig: {
+    include: ['widget/**/*.ts'],
+    threshold: { statements: 80, branches: 70, functions: 80, lines: 80 },
+  },
+  testsFinishTimeout: 300_000,
+};
+
+process.once('exit', () => demo.server.closeAllConnections());
+
+function proxy(ctx) {
+  ctx.respond = false;
+  return new Promise((resolve) => {
+    const upstream = request({
+      host: backend.hostname, port: backend.port, method: ctx.method, path: ctx.originalUrl, headers: ctx.req.headers,
+    }, (res) => {
+      ctx.res.writeHead(res.statusCode ?? 502, res.rawHeaders);
+      res.pipe(ctx.res);
+      res.on('end', resolve);
+    });
+    upstream.on('error', () => {
+      if (!ctx.res.headersSent) ctx.res.writeHead(502);
+      ctx.res.end();
+      resolve();
+    });
+    ctx.req.pipe(upstream);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, 'localhost', () => {
+      const { port: p } = srv.address();
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+function findChromium() {
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+}

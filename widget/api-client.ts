@@ -1,0 +1,196 @@
+import { consentPaths, CSRF_HEADER } from '../contract/consent.js';
+import type { Consent, ConsentAccount, ConsentMode, TokenResponse } from '../contract/consent.js';
+
+/** Why a call failed, in a form the widget can act on and a page can log. */
+export class ApiError extends Error {
+  constructor(
+    /** Stable: the BFF's error code, or `session_expired`, `network`, `malformed`, `http_<status>`. */
+    readonly code: string,
+    message: string,
+    /** 0 when no HTTP answer arrived. */
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export const SESSION_EXPIRED = 'session_expired';
+
+export interface ApiClient {
+  list(signal?: AbortSignal): Promise<Consent[]>;
+  setAutoShare(consentId: string, enabled: boolean): Promise<Consent>;
+  setAccount(consentId: string, accountId: string, enabled: boolean): Promise<Consent>;
+  stop(consentId: string): Promise<Consent>;
+}
+
+export interface ApiClientOptions {
+  /** Where the BFF is mounted, e.g. `/consent`. */
+  bff: string;
+  mode: ConsentMode;
+  /** Attempts per call when the network or the server fails (default 3). */
+  attempts?: number;
+  /** First backoff delay in ms, doubled per attempt (default 250). */
+  backoffMs?: number;
+  /** Per-attempt timeout in ms, so a hung connection counts as a failure (default 20 s). */
+  timeoutMs?: number;
+}
+
+interface Token {
+  auth: string;
+  /** The MX API base, absolute. */
+  base: string;
+  /** Epoch ms after which a new token is fetched first. */
+  until: number;
+}
+
+/** Refresh this long before `expires_at`, so a token never expires in flight (or on a slow clock). */
+const TOKEN_MARGIN_MS = 30_000;
+
+const isAccount = (a: ConsentAccount) =>
+  typeof a?.account_id == 'string' &&
+  typeof a.nickname == 'string' &&
+  typeof a.account_number_display == 'string' &&
+  typeof a.enabled == 'boolean';
+
+const isConsent = (c: Consent) =>
+  typeof c?.id == 'string' &&
+  typeof c.application_name == 'string' &&
+  typeof c.auto_enable_future_accounts == 'boolean' &&
+  typeof c.consented_on == 'string' &&
+  Array.isArray(c.accounts) &&
+  c.accounts.every(isAccount) &&
+  [c.revoked_at, c.last_accessed, c.application_icon_url].every((v) => v === null || typeof v == 'string');
+
+const malformed = () => new ApiError('malformed', 'The server sent an unexpected answer.');
+
+function consent(body: unknown): Consent {
+  if (!isConsent(body as Consent)) throw malformed();
+  return body as Consent;
+}
+
+/** Worth another attempt: no answer at all, a garbled one, or a server-side failure. */
+const transient = (e: unknown) => e instanceof ApiError && (e.status >= 500 || e.status == 0);
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+/**
+ * The widget's only HTTP code. Both modes share it: `proxy` calls `${bff}/api` with the session cookie,
+ * `direct` calls the MX base the BFF names with a bearer token that lives in this closure only.
+ */
+export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, timeoutMs = 20_000 }: ApiClientOptions): ApiClient {
+  bff = bff.replace(/\/+$/, '');
+  let cached: Token | undefined;
+  let pending: Promise<Token> | undefined;
+
+  async function http(url: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        ...init,
+        headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+        cache: 'no-store',
+      });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      throw new ApiError('network', 'The server could not be reached.');
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      body = undefined;
+    }
+    if (res.ok) {
+      if (body === undefined) throw malformed();
+      return body;
+    }
+    const err = (body as { error?: { code?: unknown; message?: unknown } })?.error;
+    throw new ApiError(
+      typeof err?.code == 'string' ? err.code : `http_${res.status}`,
+      typeof err?.message == 'string' ? err.message : `HTTP ${res.status}`,
+      res.status,
+    );
+  }
+
+  /** The BFF's 401 means the bank session is gone: nothing to retry, the page must sign the customer in. */
+  function fromBff(e: unknown): never {
+    if (e instanceof ApiError && e.status == 401) {
+      cached = undefined;
+      throw new ApiError(SESSION_EXPIRED, e.message, 401);
+    }
+    throw e;
+  }
+
+  /**
+   * The cached token unless it is near expiry or is the one that was just refused (`stale`).
+   * One token request at a time: callers that arrive meanwhile share it.
+   */
+  function getToken(stale?: Token): Promise<Token> {
+    if (cached && cached != stale && cached.until > Date.now()) return Promise.resolve(cached);
+    return (pending ??= http(`${bff}/token`, { method: 'POST', headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' })
+      .then((body) => {
+        const { access_token, expires_at, api_base } = body as TokenResponse;
+        if (typeof access_token != 'string' || typeof api_base != 'string') throw malformed();
+        return (cached = {
+          auth: `Bearer ${access_token}`,
+          base: new URL(api_base, document.baseURI).href.replace(/\/+$/, ''),
+          until: Date.parse(expires_at) - TOKEN_MARGIN_MS,
+        });
+      }, fromBff)
+      .finally(() => (pending = undefined)));
+  }
+
+  async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal) {
+    if (mode == 'proxy') {
+      return http(`${bff}/api${path}`, { method, body, headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }, signal).catch(
+        fromBff,
+      );
+    }
+    const call = (t: Token) =>
+      http(`${t.base}${path}`, { method, body, headers: { Authorization: t.auth }, credentials: 'omit' }, signal);
+    const t = await getToken();
+    try {
+      return await call(t);
+    } catch (e) {
+      // Expired early, revoked, or single-use: a new token once. A 401 means nothing was applied, so resending is safe.
+      if (!(e instanceof ApiError && e.status == 401)) throw e;
+      return call(await getToken(t));
+    }
+  }
+
+  /**
+   * Every call here may be retried: the reads trivially, and each write sets an absolute value
+   * (`enabled: true`, `automatic_access: false`, revoked) rather than toggling, so a second delivery of a
+   * write that did land the first time changes nothing. The bound and the backoff keep a struggling
+   * server from being hammered.
+   */
+  async function send(method: string, path: string, payload?: object, signal?: AbortSignal): Promise<unknown> {
+    const body = payload && JSON.stringify(payload);
+    for (let i = 1; ; i++) {
+      try {
+        return await once(method, path, body, signal);
+      } catch (e) {
+        if (i >= attempts || !transient(e)) throw e;
+        await sleep(backoffMs * 2 ** (i - 1), signal);
+      }
+    }
+  }
+
+  const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload));
+
+  return {
+    async list(signal) {
+      const body = await send('GET', consentPaths.list(), undefined, signal);
+      if (!Array.isArray(body)) throw malformed();
+      return body.map(consent);
+    },
+    setAutoShare: (id, enabled) => put(consentPaths.autoShare(id), { automatic_access: enabled }),
+    setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
+    stop: (id) => put(consentPaths.stop(id)),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Consent } from '../contract/consent.js';
+
+/** What the customer changed; `enabled` is the value the upstream confirmed. */
+export type ConsentChange = { kind: 'account'; accountId: string; enabled: boolean } | { kind: 'auto-share'; enabled: boolean };
+
+export interface ConsentChangeDetail {
+  /** The consent as the upstream returned it after the change. */
+  consent: Consent;
+  change: ConsentChange;
+}
+
+export interface ConsentStopDetail {
+  /** The consent as the upstream returned it, `revoked_at` set. */
+  consent: Consent;
+}
+
+export interface ConsentErrorDetail {
+  /** Stable: a BFF error code, or `network`, `malformed`, `http_<status>`. */
+  code: string;
+  message: string;
+}
+
+export interface ConsentBeforeStopDetail {
+  consent: Consent;
+  /** After `preventDefault()`: go on and stop sharing. Later calls (of either function) do nothing. */
+  resume(): void;
+  /** After `preventDefault()`: keep sharing. Later calls (of either function) do nothing. */
+  abandon(): void;
+}
+
+export interface ConsentEventMap {
+  'consent-change': CustomEvent<ConsentChangeDetail>;
+  'consent-stop': CustomEvent<ConsentStopDetail>;
+  'consent-error': CustomEvent<ConsentErrorDetail>;
+  'consent-session-expired': CustomEvent<null>;
+  'consent-before-stop': CustomEvent<ConsentBeforeStopDetail>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merging the map is the point
+  interface GlobalEventHandlersEventMap extends ConsentEventMap {}
+}
+
+type DetailOf<K extends keyof ConsentEventMap> = ConsentEventMap[K]['detail'];
+
+/**
+ * Dispatches one of our events, bubbling out of the shadow root so the page can listen anywhere.
+ * Returns false when a listener cancelled it (only `consent-before-stop` is cancelable).
+ */
+export const emit = <K extends keyof ConsentEventMap>(target: EventTarget, type: K, detail: DetailOf<K>) =>
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: type == 'consent-before-stop' }));

@@ -1,0 +1,47 @@
+/** The page's language tag, or `en` when it is missing or not a tag `Intl` accepts. */
+export function localeOf(tag: string | null | undefined): string {
+  try {
+    return Intl.getCanonicalLocales(tag || 'en')[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+const valid = (d: Date) => !isNaN(d.getTime());
+
+/** e.g. "Mar 12, 2026" / "12 mar 2026". An unreadable date is shown as received rather than hidden. */
+export const formatDate = (iso: string, locale: string, withTime = false) => {
+  const d = new Date(iso);
+  return valid(d) ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: withTime ? 'short' : undefined }).format(d) : iso;
+};
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['week', 604_800],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/** e.g. "3 days ago" / "hace 3 días", in the largest unit that fits. */
+export function formatRelative(iso: string, locale: string, now = Date.now()) {
+  const d = new Date(iso);
+  if (!valid(d)) return '';
+  const s = (d.getTime() - now) / 1000;
+  const [unit, size] = units.find(([, size]) => Math.abs(s) >= size) ?? units[6];
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(s / size), unit);
+}
+
+/** Up to two letters standing in for a missing or refused logo, e.g. "Centz Budget" → "CB". */
+export const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0]!.toUpperCase())
+    .join('');
+
+/** The visible tail of a masked number, e.g. `XXXXXXXX1111` → `1111`. */
+export const lastDigits = (masked: string) => masked.slice(-4);

@@ -1,0 +1,9 @@
+/** The drop-in entry: `<script type="module" src="consent-manager.js">` registers `<consent-manager>`. */
+import './define.js';
+
+export { ConsentManager } from './consent-manager.js';
+export { ApiError, createApiClient, type ApiClient, type ApiClientOptions } from './api-client.js';
+export type { Policy } from './app-card.js';
+export type * from './events.js';
+export { en, es, type Strings } from './strings.js';
+export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';

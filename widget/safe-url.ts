@@ -1,0 +1,16 @@
+/**
+ * The logo URL to load, or null to show initials instead. Only `https:` anywhere, or plain `http:` on the
+ * page's own origin (development): `javascript:`, `data:`, `blob:` and foreign cleartext URLs never load, so
+ * an upstream record cannot run script, embed arbitrary content, or leak the customer's visit over http.
+ */
+export function safeIconUrl(raw: string | null | undefined, base = document.baseURI): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return null;
+  }
+  const ok = url.protocol == 'https:' || (url.protocol == 'http:' && url.origin == location.origin);
+  return ok ? url.href : null;
+}

@@ -1,0 +1,258 @@
+import { css } from 'lit';
+
+/**
+ * Public tokens are `--consent-*` (documented on ConsentManager); everything below reads them once into
+ * private `--_*` locals with defaults for light and dark. `light-dark()` follows the used `color-scheme`,
+ * which is the OS preference unless the page or the `theme` attribute forces one.
+ */
+export const styles = css`
+  :host {
+    color-scheme: light dark;
+    --_text: var(--consent-color-text, light-dark(#1b1f24, #e8eaed));
+    --_muted: var(--consent-color-muted, light-dark(#545d68, #a9b1bb));
+    --_bg: var(--consent-color-bg, light-dark(#fff, #15181d));
+    --_surface: var(--consent-color-surface, light-dark(#f6f7f9, #1e232a));
+    --_border: var(--consent-color-border, light-dark(#8a939e, #6b7580));
+    --_accent: var(--consent-color-accent, light-dark(#0b5cad, #7ab7ff));
+    --_on-accent: var(--consent-color-on-accent, light-dark(#fff, #0b1a2b));
+    --_danger: var(--consent-color-danger, light-dark(#b3261e, #ff8a80));
+    --_on-danger: var(--consent-color-on-danger, light-dark(#fff, #2b0b0b));
+    --_ok: var(--consent-color-success, light-dark(#1a7f37, #6fdc8c));
+    --_radius: var(--consent-radius, 0.5rem);
+    --_gap: var(--consent-spacing, 1rem);
+    display: block;
+    color: var(--_text);
+    background: var(--_bg);
+    font: 1rem/1.5 var(--consent-font, system-ui, sans-serif);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  h2,
+  h3,
+  h4,
+  p,
+  dl,
+  dd {
+    margin: 0;
+  }
+  h2,
+  h3 {
+    font-size: 1.125rem;
+  }
+  h4,
+  dt,
+  .muted {
+    color: var(--_muted);
+    font-size: 0.875rem;
+    font-weight: 400;
+  }
+  .apps,
+  .app,
+  dialog > div {
+    display: grid;
+    gap: var(--_gap);
+  }
+  .app,
+  .notice {
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    overflow-wrap: anywhere;
+  }
+  .history {
+    display: grid;
+    gap: var(--_gap);
+    margin-top: calc(2 * var(--_gap));
+  }
+  .head,
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem var(--_gap);
+  }
+  .row {
+    padding-block: 0.5rem;
+    border-top: 1px solid color-mix(in srgb, var(--_border) 40%, transparent);
+  }
+  .grow {
+    flex: 1 1 10rem;
+    min-width: 0;
+  }
+  .logo {
+    width: 2.5rem;
+    height: 2.5rem;
+    border-radius: var(--_radius);
+    display: grid;
+    place-items: center;
+    object-fit: contain;
+    background: var(--_bg);
+    font-weight: 700;
+  }
+  .badge {
+    padding: 0 0.5rem;
+    border: 1px solid;
+    border-radius: 1rem;
+    font-size: 0.875rem;
+    color: var(--_ok);
+  }
+  .badge.off {
+    color: var(--_muted);
+  }
+  dl {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    gap: 0.5rem var(--_gap);
+  }
+  .state {
+    font-size: 0.875rem;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    min-height: 1.5rem;
+  }
+  button:focus-visible,
+  h3:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [aria-disabled='true'] {
+    cursor: not-allowed;
+  }
+  [aria-busy='true'] {
+    cursor: progress;
+    opacity: 0.6;
+  }
+  .btn {
+    justify-self: start;
+    min-height: 2.75rem;
+    min-width: 6rem;
+    padding: 0.5rem 1rem;
+    border: 2px solid var(--_text);
+    border-radius: var(--_radius);
+    color: var(--_text);
+    background: var(--_bg);
+    font-weight: 600;
+  }
+  .danger {
+    border-color: var(--_danger);
+    color: var(--_on-danger);
+    background: var(--_danger);
+  }
+  [role='switch'] {
+    position: relative;
+    flex: none;
+    width: 2.75rem;
+    height: 1.5rem;
+    padding: 0;
+    border: 2px solid var(--_border);
+    border-radius: 1rem;
+    background: var(--_bg);
+  }
+  [role='switch']::after {
+    content: '';
+    position: absolute;
+    inset: 2px auto 2px 2px;
+    aspect-ratio: 1;
+    border-radius: 50%;
+    background: var(--_border);
+    transition: translate 0.15s;
+  }
+  [aria-checked='true'] {
+    border-color: var(--_accent);
+    background: var(--_accent);
+  }
+  [aria-checked='true']::after {
+    translate: 1.25rem;
+    background: var(--_on-accent);
+  }
+  .status:not(:empty) {
+    margin-bottom: var(--_gap);
+    padding: 0.5rem var(--_gap);
+    border-left: 4px solid var(--_accent);
+    background: var(--_surface);
+  }
+  dialog {
+    max-width: min(32rem, calc(100vw - 2rem));
+    padding: calc(1.5 * var(--_gap));
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    color: var(--_text);
+    background: var(--_bg);
+  }
+  dialog ul {
+    list-style: disc;
+    padding-left: 1.5rem;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+  }
+  .actions .btn {
+    flex: 1 1 8rem;
+  }
+  .skeleton {
+    height: 7rem;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    animation: pulse 1.2s ease-in-out infinite alternate;
+  }
+  @keyframes pulse {
+    to {
+      opacity: 0.4;
+    }
+  }
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      animation: none !important;
+      transition: none !important;
+    }
+  }
+  @media (forced-colors: active) {
+    [role='switch'] {
+      forced-color-adjust: none;
+      border-color: ButtonText;
+      background: ButtonFace;
+    }
+    [role='switch']::after {
+      background: ButtonText;
+    }
+    [role='switch'][aria-checked='true'] {
+      border-color: Highlight;
+      background: Highlight;
+    }
+    [role='switch'][aria-checked='true']::after {
+      background: HighlightText;
+    }
+    .skeleton,
+    .status:not(:empty) {
+      border: 1px solid CanvasText;
+    }
+  }
+`;
