@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // chai's property assertions (`expect(x).to.be.true`) are expressions by design.
+    files: ['test/widget/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['demo/public/**/*.js'],
     languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
   },

@@ -39,7 +39,7 @@ export default {
     include: ['widget/**/*.ts'],
     threshold: { statements: 80, branches: 70, functions: 80, lines: 80 },
   },
-  testsFinishTimeout: 300_000,
+  testsFinishTimeout: 120_000,
 };
 
 process.once('exit', () => demo.server.closeAllConnections());

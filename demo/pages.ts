@@ -12,7 +12,7 @@ function layout(lang: string, title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/static/bank.css">
-<link rel="icon" href="data:,">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="bank-header"><span class="bank-logo" aria-hidden="true">◆</span> Northwind Bank</header>

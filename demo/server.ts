@@ -7,6 +7,7 @@ import type { BffConfig } from '../server/config.js';
 import { closeGracefully, listen } from '../server/lifecycle.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { createConsentRouter, type ConsentRouter } from '../server/router.js';
+import { openSharedStores } from '../server/shared-stores.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox/app.js';
 import { DEMO_CUSTOMERS } from './sandbox/seed.js';
 import { mountDemoSite } from './site.js';
@@ -52,6 +53,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     sandbox = createSandbox({ ...opts.sandbox, clientId: mx.clientId, clientSecret: mx.clientSecret, publicUrl: `${publicUrl}/mx` });
   }
 
+  // With REDIS_URL, several demo instances behind one load balancer act as one.
+  const shared = await openSharedStores(config, logger);
   const router = createConsentRouter({
     upstream: {
       baseUrl: mx.baseUrl,
@@ -66,9 +69,11 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     allowedOrigins: [...config.allowedOrigins, new URL(publicUrl).origin],
     limits: config.limits,
     logger,
+    ...shared.router,
   });
 
   const bff = createBffApp({
+    ...shared.app,
     config,
     // A secret made up per start: sessions end with the process, which is what a demo wants.
     sessionSecret: config.session.secret ?? randomBytes(32).toString('base64url'),
@@ -98,6 +103,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     async close() {
       await closeGracefully(server, 2_000);
       await router.close();
+      await shared.close();
     },
   };
 }

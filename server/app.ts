@@ -18,6 +18,8 @@ export interface BffAppOptions {
   router: ConsentRouter;
   sessionStore?: Store;
   readiness?: ReadinessCheck[];
+  /** Recognises errors meaning a shared store is down, answered 503 `session_store_unavailable`. */
+  storeUnavailable?: (err: unknown) => boolean;
   /** Routes the host adds once sessions work (the demo's login and pages), before the 404. */
   extend?: (app: Express) => void;
 }
@@ -52,7 +54,7 @@ export function createBffApp(opts: BffAppOptions): Express {
   opts.extend?.(app);
   app.use(config.mountPath, opts.router);
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
-  app.use(errorHandler((err, req) => logger.error({ err: describe(err), path: req.path }, 'unhandled error')));
+  app.use(errorHandler((err, req) => logger.error({ err: describe(err), path: req.path }, 'unhandled error'), opts.storeUnavailable));
   return app;
 }
 

@@ -35,6 +35,8 @@ const envSchema = z.object({
   RATE_LIMIT_TOKEN_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_WRITES_PER_MINUTE: positiveInt.default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // Instances that share sessions must agree on it; a second deployment on the same Redis picks its own.
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits, or _ : . -').default('consent:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,6 +68,8 @@ export interface BffConfig {
   trustProxy: boolean | number | string;
   limits: { tokenPerMinute: number; writesPerMinute: number };
   redisUrl?: string;
+  /** Starts every key this BFF writes to Redis (sessions, tokens, locks, rate limits). */
+  redisPrefix: string;
   logLevel: string;
 }
 
@@ -136,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     limits: { tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -27,13 +27,22 @@ interface BodyParserError {
 /**
  * Turns anything thrown into the JSON error shape. Only HttpError messages reach the browser:
  * any other error may carry upstream details or secrets, so it is logged and answered generically.
+ * `storeUnavailable` recognises a shared store's outage (Redis), which is answered 503 and not logged
+ * per request: the store's own connection logs the outage once.
  */
-export function errorHandler(log: (err: unknown, req: Parameters<ErrorRequestHandler>[1]) => void): ErrorRequestHandler {
+export function errorHandler(
+  log: (err: unknown, req: Parameters<ErrorRequestHandler>[1]) => void,
+  storeUnavailable?: (err: unknown) => boolean,
+): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) {
       res.set(err.headers);
       return sendError(res, err.status, err.code, err.message);
+    }
+    if (storeUnavailable?.(err)) {
+      res.set('Retry-After', '1');
+      return sendError(res, 503, 'session_store_unavailable', 'Sessions are unavailable for a moment; try again shortly.');
     }
     const parserType = (err as BodyParserError | null)?.type;
     if (parserType === 'entity.too.large') return sendError(res, 413, 'body_too_large', 'The request body is too large.');

@@ -5,12 +5,14 @@ import { ConfigError, loadConfig } from './config.js';
 import { closeGracefully, listen, onShutdown } from './lifecycle.js';
 import { createLogger } from './logger.js';
 import { createConsentRouter } from './router.js';
+import { openSharedStores } from './shared-stores.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireUpstream: true });
   const logger = createLogger(config.logLevel);
   if (!config.session.secret) throw new ConfigError(['SESSION_SECRET: required (the secret your online banking signs sessions with)']);
   const customerKey = config.session.customerKey;
+  const shared = await openSharedStores(config, logger);
   const router = createConsentRouter({
     upstream: {
       baseUrl: config.mx.baseUrl!,
@@ -26,13 +28,15 @@ async function main(): Promise<void> {
     allowedOrigins: config.allowedOrigins,
     limits: config.limits,
     logger,
+    ...shared.router,
   });
-  const app = createBffApp({ config, sessionSecret: config.session.secret, logger, router });
+  const app = createBffApp({ config, sessionSecret: config.session.secret, logger, router, ...shared.app });
   const { server, url } = await listen(config.port, config.host, app);
   logger.info({ url, mount: config.mountPath, mode: config.mode }, 'consent BFF listening');
   onShutdown(async () => {
     await closeGracefully(server);
     await router.close();
+    await shared.close();
   });
 }
 

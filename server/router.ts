@@ -27,7 +27,8 @@ export interface ConsentRouterOptions {
   limits?: { tokenPerMinute?: number; writesPerMinute?: number; bodyBytes?: number };
   /** Shared stores for several instances (Redis); in-memory, bounded, when absent. */
   tokenStore?: TokenStore;
-  rateLimitStore?: () => RateLimitStore;
+  /** A new store per limiter (`token`, `write`): express-rate-limit refuses one store shared by two limiters. */
+  rateLimitStore?: (limiter: string) => RateLimitStore;
   logger?: Logger;
 }
 
@@ -70,7 +71,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
     legacyHeaders: false,
     // Keyed by customer, not IP: the limits protect MX's quota for a customer whatever device they use.
     keyGenerator: (_req, res) => `${name}:${res.locals.customerId as string}`,
-    store: opts.rateLimitStore?.(),
+    store: opts.rateLimitStore?.(name),
     handler: (req, res) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;

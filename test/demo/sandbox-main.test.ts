@@ -40,9 +40,10 @@ describe('demo/sandbox/main.ts', () => {
         SANDBOX_CORS_ORIGINS: 'https://bank.example, http://localhost:5173' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const [, url] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*controls:/);
-    const printed = await new Promise<string>((resolve) => setTimeout(() => resolve(''), 0));
-    void printed;
+    const [printed, url] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*controls:/);
+    assert.ok(printed.includes(`${url}/api/v4`));
+    assert.ok(printed.includes('ci-client') && printed.includes('ci-secret'));
+    for (const id of Object.values(DEMO_CUSTOMERS)) assert.ok(printed.includes(id), id);
 
     const res = await fetch(`${url}/api/v4/token`, {
       method: 'POST',

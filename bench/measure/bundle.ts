@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import type { Measurement } from '../measurement.js';
+import { repoRoot } from '../support/spawn.js';
+
+export const BUNDLE = join(repoRoot, 'dist/consent-manager.js');
+
+/** Builds exactly what `npm run build` ships, then weighs it as a CDN would serve it (gzip -9). */
+export const bundle: Measurement = {
+  name: 'bundle',
+  keys: ['bundle_gzip_bytes', 'bundle_raw_bytes'],
+  async run() {
+    await buildWidget();
+    const raw = await readFile(BUNDLE);
+    return {
+      figures: { bundle_gzip_bytes: gzipSync(raw, { level: 9 }).length, bundle_raw_bytes: raw.length },
+      notes: { bundle_gzip_bytes: 'dist/consent-manager.js from `vite build`, Lit included; zlib level 9' },
+    };
+  },
+};
+
+export async function buildWidget(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+    cwd: repoRoot,
+    timeout: 120_000,
+  });
+}

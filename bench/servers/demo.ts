@@ -1,0 +1,8 @@
+// A bench child: the demo bank exactly as the tests start it, configured by BENCH_DEMO_ENV (JSON).
+import { onShutdown } from '../../server/lifecycle.js';
+import { startTestDemo } from '../../test/support/demo.js';
+
+const env = JSON.parse(process.env.BENCH_DEMO_ENV ?? '{}') as Record<string, string>;
+const demo = await startTestDemo({ env });
+onShutdown(() => demo.close());
+console.log(JSON.stringify({ url: demo.ownUrl }));

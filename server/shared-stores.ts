@@ -1,0 +1,34 @@
+import type { BffAppOptions } from './app.js';
+import type { BffConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { connectRedis } from './redis.js';
+import type { ConsentRouterOptions } from './router.js';
+
+export interface SharedStores {
+  router: Pick<ConsentRouterOptions, 'tokenStore' | 'rateLimitStore'>;
+  app: Pick<BffAppOptions, 'sessionStore' | 'readiness' | 'storeUnavailable'>;
+  close(): Promise<void>;
+}
+
+const LOCK_TTL_MS = 5_000;
+
+/**
+ * What both composition roots spread into the router and the app: with REDIS_URL, the stores every instance
+ * shares; without it nothing, so the bounded in-memory defaults serve one machine.
+ */
+export async function openSharedStores(config: BffConfig, logger: Logger): Promise<SharedStores> {
+  if (!config.redisUrl) return { router: {}, app: {}, close: async () => undefined };
+  const { connectMs, headersMs, bodyMs } = config.mx.timeouts;
+  const redis = await connectRedis({
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    logger,
+    // A waiter outlasts the slowest token request another instance can be making, and one lost lock.
+    token: { lockTtlMs: LOCK_TTL_MS, maxWaitMs: connectMs + headersMs + bodyMs + LOCK_TTL_MS },
+  });
+  return {
+    router: { tokenStore: redis.tokenStore, rateLimitStore: redis.rateLimitStore },
+    app: { sessionStore: redis.sessionStore, readiness: [redis.ready], storeUnavailable: redis.isUnavailable },
+    close: () => redis.close(),
+  };
+}

@@ -1,0 +1,183 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../widget/define.js';
+import type { ConsentManager } from '../../widget/consent-manager.js';
+import {
+  $,
+  card,
+  control,
+  login,
+  logout,
+  mount,
+  MODES,
+  recordEvents,
+  resetSandbox,
+  settled,
+  setFaults,
+  stats,
+  statusText,
+  upstreamConsents,
+} from './support.js';
+
+const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
+
+async function confirmStop(el: ConsentManager, app: string) {
+  control(el, `Stop sharing with ${app}`).click();
+  const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+  await waitUntil(() => dialog.open, 'dialog opens');
+  $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
+}
+
+describe('consent-manager actions against the sandbox', () => {
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    events = recordEvents();
+  });
+  afterEach(async () => {
+    events.stop();
+    await logout();
+  });
+
+  for (const mode of MODES) {
+    describe(`${mode} mode`, () => {
+      it('turns an account off, showing the change in flight and taking the upstream answer', async () => {
+        const el = await mount({ mode });
+        await setFaults({ endpoint: 'account', kind: 'latency', latency_ms: 400, next: 1 });
+        const sw = control(el, 'Share Everyday Checking');
+        expect(sw.closest('li.app')!.querySelector('h3')!.textContent).to.equal('Fernpay');
+        sw.click();
+        await el.updateComplete;
+        expect(sw.getAttribute('aria-busy')).to.equal('true');
+        expect(sw.getAttribute('aria-checked')).to.equal('true', 'still the confirmed state while in flight');
+        expect(sw.parentElement!.textContent).to.contain('Saving…');
+        expect(control(el, 'Share new accounts with Fernpay').getAttribute('aria-disabled')).to.equal('true');
+        sw.click();
+        control(el, 'Share Rainy Day Savings ending').click();
+
+        await settled(el);
+        expect(sw.getAttribute('aria-checked')).to.equal('false');
+        expect(statusText(el)).to.equal('Your change for Fernpay is saved.');
+        expect(events.counts()).to.include({ 'consent-change': 1, 'consent-error': 0 });
+        const { detail } = events.seen['consent-change'][0]!;
+        expect(detail.change).to.deep.include({ kind: 'account', enabled: false });
+        expect(detail.consent.application_name).to.equal('Fernpay');
+        expect((await stats()).account).to.equal(1, 'clicks during the flight sent nothing');
+        const fernpay = await upstreamApp('Fernpay');
+        expect(fernpay.accounts.find((a) => a.nickname == 'Everyday Checking')!.enabled).to.equal(false);
+        expect(fernpay.accounts.find((a) => a.nickname == 'Rainy Day Savings')!.enabled).to.equal(false);
+      });
+
+      it('turns an account on', async () => {
+        const el = await mount({ mode });
+        const sw = control(el, 'Share Rainy Day Savings ending');
+        sw.click();
+        await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'switched on');
+        expect(events.seen['consent-change'][0]!.detail.change).to.deep.include({ kind: 'account', enabled: true });
+        expect(events.counts()['consent-change']).to.equal(1);
+      });
+
+      it('switches auto-share of new accounts', async () => {
+        const el = await mount({ mode });
+        const sw = control(el, 'Share new accounts with Fernpay');
+        expect(sw.getAttribute('aria-checked')).to.equal('false');
+        sw.click();
+        await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'switched on');
+        expect(events.counts()['consent-change']).to.equal(1);
+        expect(events.seen['consent-change'][0]!.detail.change).to.deep.equal({ kind: 'auto-share', enabled: true });
+        expect((await upstreamApp('Fernpay')).auto_enable_future_accounts).to.equal(true);
+      });
+
+      it('stops sharing after confirmation and moves the app to the history at once', async () => {
+        const el = await mount({ mode });
+        await confirmStop(el, 'Harborline Lending');
+        await waitUntil(() => card(el, 'Harborline Lending').closest('.history'), 'moved to history');
+        await settled(el);
+        const moved = card(el, 'Harborline Lending');
+        expect(moved.querySelector('[part~="badge"]')!.textContent).to.equal('Stopped');
+        expect(moved.querySelector('[role="switch"]')).to.equal(null);
+        expect(statusText(el)).to.equal('You stopped sharing with Harborline Lending.');
+        expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 1, 'consent-change': 0, 'consent-error': 0 });
+        const { consent } = events.seen['consent-stop'][0]!.detail;
+        expect(consent.revoked_at).to.be.a('string');
+        expect((await upstreamApp('Harborline Lending')).revoked_at).to.equal(consent.revoked_at);
+        expect((await stats()).revoke).to.equal(1);
+      });
+
+      it('rolls a failed account change back and says so', async () => {
+        const el = await mount({ mode });
+        await setFaults({ endpoint: 'account', kind: 'error', status: 500 });
+        const sw = control(el, 'Share Everyday Checking ending');
+        sw.click();
+        await waitUntil(() => statusText(el).includes('could not be saved'), 'failure announced');
+        await settled(el);
+        expect(sw.getAttribute('aria-checked')).to.equal('true');
+        expect(events.counts()).to.include({ 'consent-change': 0, 'consent-error': 1 });
+        expect(events.seen['consent-error'][0]!.detail.code).to.be.a('string');
+        await setFaults([]);
+        expect((await upstreamApp('Fernpay')).accounts[0]!.enabled).to.equal(true);
+      });
+
+      it('shows the true state after a write that landed but whose answer was lost', async () => {
+        const el = await mount({ mode });
+        await setFaults({ endpoint: 'auto_share', kind: 'apply_then_drop', next: 1 });
+        const sw = control(el, 'Share new accounts with Fernpay');
+        sw.click();
+        await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'shows the applied change');
+        await settled(el);
+        expect((await upstreamApp('Fernpay')).auto_enable_future_accounts).to.equal(true);
+        expect(events.counts()).to.include({ 'consent-change': 1, 'consent-error': 0 }, 'the retry of the absolute value succeeded');
+      });
+
+      it('keeps the app when stopping fails, and says so', async () => {
+        const el = await mount({ mode });
+        await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
+        await confirmStop(el, 'Fernpay');
+        await waitUntil(() => statusText(el).includes('could not be stopped'), 'failure announced');
+        await settled(el);
+        expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
+        expect(events.counts()).to.include({ 'consent-stop': 0, 'consent-error': 1 });
+        await setFaults([]);
+        expect((await upstreamApp('Fernpay')).revoked_at).to.equal(null);
+      });
+
+      it('refuses to lose a write when the upstream answers garbage first', async () => {
+        const el = await mount({ mode });
+        await setFaults({ endpoint: 'account', kind: 'malformed', next: 1 });
+        const sw = control(el, 'Share Everyday Checking ending');
+        sw.click();
+        await waitUntil(() => sw.getAttribute('aria-checked') == 'false', 'applied');
+        await settled(el);
+        expect((await upstreamApp('Fernpay')).accounts[0]!.enabled).to.equal(false);
+      });
+    });
+  }
+
+  it('fires nothing when properties are set from script', async () => {
+    const el = await mount();
+    el.accountPolicy = 'read-only';
+    el.strings = { sharing: 'On' };
+    el.mode = 'direct';
+    await el.updateComplete;
+    await settled(el);
+    el.bff = '/consent/';
+    await el.updateComplete;
+    await settled(el);
+    expect(events.counts()).to.deep.equal({
+      'consent-change': 0,
+      'consent-stop': 0,
+      'consent-error': 0,
+      'consent-session-expired': 0,
+      'consent-before-stop': 0,
+    });
+  });
+
+  it('events bubble out of the shadow root and are composed', async () => {
+    const el = await mount();
+    control(el, 'Share Rainy Day Savings ending').click();
+    await waitUntil(() => events.seen['consent-change'].length == 1, 'change event');
+    const e = events.seen['consent-change'][0]!;
+    expect(e.bubbles && e.composed).to.equal(true);
+    expect(e.target).to.equal(el);
+  });
+});

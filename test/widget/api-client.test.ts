@@ -1,0 +1,156 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../widget/define.js';
+import { ApiError, createApiClient, SESSION_EXPIRED } from '../../widget/api-client.js';
+import {
+  $,
+  advanceClock,
+  apiRequests,
+  control,
+  login,
+  logout,
+  mount,
+  MODES,
+  recordEvents,
+  resetSandbox,
+  setFaults,
+  stats,
+} from './support.js';
+
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+}
+const sandboxRequests = async (): Promise<Recorded[]> => (await fetch('/mx/__sandbox/requests')).json();
+const setSingleUse = (single_use: boolean) =>
+  fetch('/mx/__sandbox/config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ single_use }) });
+
+describe('api client, both modes, against the BFF and the sandbox', () => {
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    performance.clearResourceTimings();
+  });
+  afterEach(async () => {
+    Object.assign(Date, { now: realNow });
+    await logout();
+  });
+  const realNow = Date.now;
+
+  it('proxy mode: first data after one browser request, with the CSRF header and no token in the browser', async () => {
+    await mount({ mode: 'proxy' });
+    expect(apiRequests()).to.deep.equal(['/consent/api/consent_management']);
+  });
+
+  it('direct mode: first data after two browser requests cold, one once the token is held', async () => {
+    const el = await mount({ mode: 'direct' });
+    expect(apiRequests()).to.deep.equal(['/consent/token', '/mx/api/v4/consent_management']);
+    performance.clearResourceTimings();
+    await el.reload();
+    expect(apiRequests()).to.deep.equal(['/mx/api/v4/consent_management']);
+
+    const toMx = (await sandboxRequests()).filter((r) => r.path.startsWith('/api/v4/consent_management'));
+    expect(toMx.length).to.equal(2);
+    for (const r of toMx) {
+      expect(r.headers.authorization).to.match(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(r.headers.cookie, 'no bank cookie goes to MX').to.equal(undefined);
+    }
+    expect(localStorage.length + sessionStorage.length).to.equal(0);
+    expect(document.cookie).not.to.contain('eyJ');
+    expect(location.href).not.to.contain('eyJ');
+  });
+
+  it('direct mode: refreshes the token shortly before it expires', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct' });
+    await client.list();
+    Object.assign(Date, { now: () => realNow() + 280_000 });
+    await client.list();
+    expect(apiRequests().filter((p) => p == '/consent/token').length).to.equal(2);
+  });
+
+  it('direct mode: after a 401 asks for a new token once and retries the request once', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct' });
+    const [fernpay] = await client.list();
+    // A new bank session drops the BFF's cached token; the sandbox clock then expires the one the client holds.
+    await logout();
+    await login('alex');
+    await advanceClock(301);
+    performance.clearResourceTimings();
+    const updated = await client.setAutoShare(fernpay!.id, true);
+    expect(updated.auto_enable_future_accounts).to.equal(true);
+    const path = `/mx/api/v4/consent_management/${fernpay!.id}/accounts`;
+    expect(apiRequests()).to.deep.equal([path, '/consent/token', path]);
+  });
+
+  it('direct mode: retries a failed read with backoff and succeeds', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct', backoffMs: 20 });
+    await setFaults({ endpoint: 'list', kind: 'error', status: 503, next: 2 });
+    expect((await client.list()).length).to.equal(8);
+    expect((await stats()).list).to.equal(3);
+  });
+
+  it('gives up after a bounded number of attempts', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct', backoffMs: 20 });
+    await setFaults({ endpoint: 'list', kind: 'drop' });
+    const err = await client.list().catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ApiError);
+    // The test page reaches the sandbox through the runner's proxy, which turns a dropped connection into a 502.
+    expect((err as ApiError).code).to.be.oneOf(['network', 'http_502']);
+    expect((await stats()).list).to.equal(3);
+  });
+
+  it('does not repeat a write the upstream refused', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct', backoffMs: 20 });
+    const [fernpay] = await client.list();
+    await setFaults({ endpoint: 'account', kind: 'error', status: 409 });
+    const err = (await client.setAccount(fernpay!.id, fernpay!.accounts[0]!.account_id, false).catch((e: unknown) => e)) as ApiError;
+    expect(err.status).to.equal(409);
+    expect((await stats()).account).to.equal(1);
+  });
+
+  it('rejects an answer that is not a consent list', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct', attempts: 1 });
+    await setFaults({ endpoint: 'list', kind: 'malformed' });
+    const err = (await client.list().catch((e: unknown) => e)) as ApiError;
+    expect(err.code).to.equal('malformed');
+  });
+
+  it('keeps working when the upstream makes tokens single-use (proxy mode)', async () => {
+    await setSingleUse(true);
+    const el = await mount({ mode: 'proxy' });
+    const sw = control(el, 'Share new accounts with Fernpay');
+    sw.click();
+    await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'applied with a second token');
+  });
+
+  for (const mode of MODES) {
+    it(`reports an ended session: state, message and one event (${mode} mode, on load)`, async () => {
+      await logout();
+      const seen: Event[] = [];
+      const el = await mount({ mode, on: { 'consent-session-expired': (e) => seen.push(e) } });
+      expect($(el, '[part~="notice"]')!.textContent).to.contain('Your session has ended');
+      expect(seen.length).to.equal(1);
+      expect((seen[0] as CustomEvent).composed).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it(`reports a session that ends while the customer works (${mode} mode)`, async () => {
+      const el = await mount({ mode });
+      const events = recordEvents();
+      await logout();
+      const client = createApiClient({ bff: '/consent', mode });
+      const err = (await client.list().catch((e: unknown) => e)) as ApiError;
+      expect(err.code).to.equal(SESSION_EXPIRED);
+      if (mode == 'proxy') {
+        control(el, 'Share new accounts with Fernpay').click();
+      } else {
+        // The widget still holds a valid MX token; the session shows as ended once MX refuses it.
+        await advanceClock(301);
+        control(el, 'Share new accounts with Fernpay').click();
+      }
+      await waitUntil(() => $(el, '[part~="notice"]')?.textContent?.includes('Your session has ended'), 'expired state');
+      expect(events.counts()).to.include({ 'consent-session-expired': 1, 'consent-change': 0, 'consent-error': 0 });
+      events.stop();
+    });
+  }
+});

@@ -1,0 +1,150 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../widget/define.js';
+import type { ConsentManager } from '../../widget/consent-manager.js';
+import type { ConsentBeforeStopDetail } from '../../widget/events.js';
+import { $, card, control, login, logout, mount, recordEvents, resetSandbox, settled, stats, statusText } from './support.js';
+
+const focused = (el: ConsentManager) => el.shadowRoot!.activeElement as HTMLElement | null;
+const press = (key: string) => sendKeys({ press: key });
+
+describe('stopping sharing', () => {
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    events = recordEvents();
+  });
+  afterEach(async () => {
+    events.stop();
+    await logout();
+  });
+
+  it('works from the keyboard alone, with focus moved into the dialog and back', async () => {
+    await login('sam');
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <button id="before">Before</button>
+      <consent-manager lang="en"></consent-manager>
+    </div>`);
+    const el = wrapper.querySelector('consent-manager')!;
+    await settled(el);
+    wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
+
+    await press('Tab');
+    expect(document.activeElement).to.equal(el);
+    expect(focused(el)!.getAttribute('aria-label')).to.match(/^Share Joint Checking ending in \d{4} with Ledgerleaf Budget$/);
+    await press('Space');
+    await waitUntil(() => focused(el)?.getAttribute('aria-checked') == 'false', 'space toggled the switch');
+    await settled(el);
+    expect(focused(el)!.getAttribute('aria-label')).to.contain('Joint Checking', 'focus stayed on the switch');
+
+    await press('Tab');
+    await press('Tab');
+    await press('Tab');
+    const trigger = focused(el)!;
+    expect(trigger.getAttribute('aria-label')).to.equal('Stop sharing with Ledgerleaf Budget');
+
+    await press('Enter');
+    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    await waitUntil(() => dialog.open, 'dialog open');
+    expect(focused(el)!.textContent!.trim()).to.equal('Cancel');
+    expect(dialog.textContent).to.contain('Stop sharing with Ledgerleaf Budget?');
+    expect(dialog.textContent).to.contain('will no longer be able to access your accounts');
+    expect(dialog.textContent).to.contain('is not deleted');
+    expect(dialog.textContent).to.contain('contact Ledgerleaf Budget');
+    await expect(el).to.be.accessible();
+
+    await press('Escape');
+    await waitUntil(() => !dialog.open, 'escape closes');
+    expect(focused(el)).to.equal(trigger, 'focus returned to the trigger');
+    expect(events.counts()['consent-before-stop']).to.equal(0);
+
+    await press('Enter');
+    await waitUntil(() => dialog.open, 'dialog open again');
+    await press('Tab');
+    expect(focused(el)!.textContent!.trim()).to.equal('Stop sharing');
+    await press('Enter');
+    await waitUntil(() => statusText(el) == 'You stopped sharing with Ledgerleaf Budget.', 'stopped');
+    await settled(el);
+    expect(focused(el)!.textContent).to.equal('Ledgerleaf Budget');
+    expect(focused(el)!.closest('.history')).to.exist;
+    expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 1, 'consent-change': 1 });
+  });
+
+  it('gives Cancel the same size and weight as Confirm', async () => {
+    await login('sam');
+    const el = await mount();
+    control(el, 'Stop sharing with').click();
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
+    const [cancel, confirm] = [...el.shadowRoot!.querySelectorAll<HTMLElement>('dialog button')];
+    const a = cancel!.getBoundingClientRect();
+    const b = confirm!.getBoundingClientRect();
+    expect(Math.round(a.height)).to.equal(Math.round(b.height));
+    expect(Math.abs(a.width - b.width)).to.be.lessThan(2);
+    expect(getComputedStyle(cancel!).fontWeight).to.equal(getComputedStyle(confirm!).fontWeight);
+    $<HTMLDialogElement>(el, 'dialog')!.close();
+  });
+
+  it('holds the stop while the page verifies the customer, until resume()', async () => {
+    await login('alex');
+    let held: ConsentBeforeStopDetail | undefined;
+    const el = await mount();
+    el.addEventListener('consent-before-stop', (e) => {
+      e.preventDefault();
+      held = e.detail;
+    });
+    control(el, 'Stop sharing with Fernpay').click();
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
+    $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
+    await waitUntil(() => held, 'before-stop fired');
+    expect(held!.consent.application_name).to.equal('Fernpay');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stats()).revoke).to.equal(0, 'nothing sent while held');
+    const trigger = control(el, 'Stop sharing with Fernpay');
+    expect(trigger.getAttribute('aria-busy')).to.equal('true');
+    expect(control(el, 'Stop sharing with Quillfile Tax').getAttribute('aria-disabled')).to.equal('true');
+
+    held!.resume();
+    held!.resume();
+    await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'stopped after resume');
+    await settled(el);
+    expect((await stats()).revoke).to.equal(1);
+    expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 1 });
+    expect(events.seen['consent-before-stop'][0]!.cancelable).to.equal(true);
+  });
+
+  it('drops the stop when the page calls abandon()', async () => {
+    await login('alex');
+    const el = await mount();
+    let held: ConsentBeforeStopDetail | undefined;
+    el.addEventListener('consent-before-stop', (e) => {
+      e.preventDefault();
+      held = e.detail;
+    });
+    control(el, 'Stop sharing with Fernpay').click();
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
+    $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
+    await waitUntil(() => held, 'before-stop fired');
+    held!.abandon();
+    held!.resume();
+    await el.updateComplete;
+    const trigger = control(el, 'Stop sharing with Fernpay');
+    expect(trigger.getAttribute('aria-busy')).to.equal('false');
+    expect(trigger.getAttribute('aria-disabled')).to.equal('false');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stats()).revoke).to.equal(0);
+    expect(events.counts()['consent-stop']).to.equal(0);
+    expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
+  });
+
+  it('sends nothing when the customer cancels', async () => {
+    await login('alex');
+    const el = await mount();
+    control(el, 'Stop sharing with Fernpay').click();
+    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    await waitUntil(() => dialog.open, 'open');
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent!.trim() == 'Cancel')!.click();
+    await waitUntil(() => !dialog.open, 'closed');
+    expect(events.counts()['consent-before-stop']).to.equal(0);
+    expect((await stats()).revoke).to.equal(0);
+  });
+});

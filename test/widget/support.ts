@@ -1,0 +1,140 @@
+/**
+ * Helpers for widget tests. Everything goes over real HTTP to the demo bank that
+ * web-test-runner.config.mjs proxies on the test page's own origin: its login, the BFF at /consent,
+ * and the MX sandbox at /mx with its /__sandbox controls.
+ */
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import type { ConsentManager } from '../../widget/consent-manager.js';
+import type { Consent, ConsentMode } from '../../contract/consent.js';
+
+export const MODES: ConsentMode[] = ['proxy', 'direct'];
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export type DemoUser = 'alex' | 'sam' | 'new' | 'many50';
+
+export const login = (username: DemoUser) => call('POST', '/demo/login', { username, password: 'demo' });
+export const logout = () => call('POST', '/demo/logout', {});
+
+export interface Fault {
+  endpoint: 'token' | 'list' | 'auto_share' | 'account' | 'revoke' | '*';
+  kind: 'error' | 'drop' | 'malformed' | 'apply_then_drop' | 'latency';
+  status?: number;
+  latency_ms?: number;
+  next?: number;
+  rate?: number;
+}
+
+export const setFaults = (faults: Fault | Fault[]) => call('PUT', '/mx/__sandbox/faults', faults);
+
+/** Fresh seed data, no faults, reusable tokens: each test starts from the same upstream. */
+export async function resetSandbox() {
+  await call('POST', '/mx/__sandbox/reset');
+  await setFaults([]);
+  await call('PUT', '/mx/__sandbox/config', { single_use: false });
+}
+
+export interface Stats {
+  token: number;
+  list: number;
+  auto_share: number;
+  account: number;
+  revoke: number;
+  total: number;
+  tokens_issued: number;
+}
+export const stats = (): Promise<Stats> => call('GET', '/mx/__sandbox/stats');
+export const advanceClock = (seconds: number) => call('POST', '/mx/__sandbox/clock', { advance_seconds: seconds });
+
+/** The customer's consents as the upstream holds them now, read past the widget (proxy route). */
+export async function upstreamConsents(): Promise<Consent[]> {
+  const res = await fetch('/consent/api/consent_management', { headers: { 'X-CSRF': '1' }, credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`list: ${res.status}`);
+  return res.json();
+}
+
+export const shadow = (el: ConsentManager) => el.shadowRoot!;
+export const $ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string) => shadow(el).querySelector<T>(selector);
+export const $$ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string) => [
+  ...shadow(el).querySelectorAll<T>(selector),
+];
+
+/** The card of the app with this exact name. */
+export function card(el: ConsentManager, app: string) {
+  const found = $$(el, 'li.app').find((li) => li.querySelector('h3')?.textContent?.trim() == app);
+  if (!found) throw new Error(`no card for ${app}`);
+  return found;
+}
+
+/** The switch (or button) whose accessible name contains `name`. */
+export function control(el: ConsentManager, name: string) {
+  const found = $$<HTMLButtonElement>(el, 'button').find((b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').includes(name));
+  if (!found) throw new Error(`no control named like "${name}"`);
+  return found;
+}
+
+/** Resolves once the widget shows something other than its loading skeleton and nothing is in flight. */
+export async function settled(el: ConsentManager, message = 'widget did not settle') {
+  await waitUntil(
+    () => !$(el, '.skeleton') && !$(el, '[aria-busy="true"]') && !!$(el, 'li.app, .notice'),
+    message,
+    { timeout: 8000 },
+  );
+  await el.updateComplete;
+}
+
+export interface MountOptions {
+  mode?: ConsentMode;
+  accountPolicy?: string;
+  autoSharePolicy?: string;
+  lang?: string;
+  /** Listeners attached before the element connects, so no load-time event can be missed. */
+  on?: Record<string, (e: Event) => void>;
+}
+
+/** A `<consent-manager>` against the demo BFF, after its first load settled. */
+export async function mount(opts: MountOptions = {}) {
+  const el = await fixture<ConsentManager>(html`<consent-manager
+    lang=${opts.lang ?? 'en'}
+    mode=${opts.mode ?? 'proxy'}
+    account-policy=${opts.accountPolicy ?? 'editable'}
+    auto-share-policy=${opts.autoSharePolicy ?? 'editable'}
+    @consent-session-expired=${opts.on?.['consent-session-expired']}
+    @consent-error=${opts.on?.['consent-error']}
+  ></consent-manager>`);
+  await settled(el);
+  return el;
+}
+
+const EVENTS = ['consent-change', 'consent-stop', 'consent-error', 'consent-session-expired', 'consent-before-stop'] as const;
+type EventName = (typeof EVENTS)[number];
+
+/** Records every consent-* event that reaches the document (so also proves they bubble out of the shadow root). */
+export function recordEvents() {
+  const seen: Record<EventName, CustomEvent[]> = Object.fromEntries(EVENTS.map((t) => [t, []])) as never;
+  const listener = (e: Event) => seen[e.type as EventName].push(e as CustomEvent);
+  for (const t of EVENTS) document.addEventListener(t, listener);
+  return {
+    seen,
+    counts: () => Object.fromEntries(EVENTS.map((t) => [t, seen[t].length])) as Record<EventName, number>,
+    stop: () => EVENTS.forEach((t) => document.removeEventListener(t, listener)),
+  };
+}
+
+/** Fetches the page made to the BFF or MX since `performance.clearResourceTimings()`, in order. */
+export const apiRequests = () =>
+  performance
+    .getEntriesByType('resource')
+    .filter((e) => (e as PerformanceResourceTiming).initiatorType == 'fetch' && /\/(consent|mx\/api)\//.test(new URL(e.name).pathname))
+    .map((e) => new URL(e.name).pathname);
+
+export const statusText = (el: ConsentManager) => $(el, '[role="status"]')!.textContent!.trim();
