@@ -38,7 +38,8 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
   const absolute: RequestHandler = (req, _res, next) => {
     const at = req.session?.loggedInAt;
     if (at !== undefined && Date.now() - at > opts.absoluteMs) {
-      req.session.destroy(() => next());
+      // A fresh, empty session rather than none: code after this still finds `req.session`.
+      req.session.regenerate((err) => next(err));
       return;
     }
     next();

@@ -1,6 +1,6 @@
 import type { BrowserContext } from 'playwright-core';
 import type { Measurement } from '../measurement.js';
-import { loadList, loggedInContext, logIn, logOut, recordRequests } from '../support/browser.js';
+import { evaluateWithin, loadList, loggedInContext, logIn, logOut, recordRequests } from '../support/browser.js';
 import { percentile, round, spread } from '../stats.js';
 import { withDemoInBrowser } from './demo-browser.js';
 
@@ -87,11 +87,11 @@ async function reloadWithHeldToken(context: BrowserContext): Promise<string[]> {
   const load = await loadList(context, '/?mode=direct');
   try {
     const seen = recordRequests(load.page);
-    await load.page.evaluate(`(async () => {
+    await evaluateWithin(load.page, `(async () => {
       const el = document.querySelector('consent-manager');
       await el.reload();
       await el.updateComplete;
-    })()`);
+    })()`, 20_000);
     return seen;
   } finally {
     await load.page.close();

@@ -5,7 +5,7 @@ import { spawnServer } from '../support/spawn.js';
 import { percentile, round, spread } from '../stats.js';
 
 const ROUNDS = 5;
-const PAIRS = 300;
+const PAIRS = 400;
 const WARMUP = 100;
 
 interface Bff {
@@ -30,7 +30,7 @@ export const proxyOverhead: Measurement = {
       return {
         figures: {
           proxy_overhead_ms_p50: round(many50.p50.median, 3),
-          proxy_overhead_ms_p99: round(many50.p99.median, 3),
+          proxy_overhead_ms_p99: round(many50.pooledP99, 3),
         },
         spread: { proxy_overhead_ms_p50: many50.p50, proxy_overhead_ms_p99: many50.p99 },
         extra: {
@@ -38,13 +38,14 @@ export const proxyOverhead: Measurement = {
           direct_ms_p50: round(many50.directP50, 3),
           list_bytes: many50.bytes,
           proxy_overhead_ms_p50_alex: round(alex.p50.median, 3),
-          proxy_overhead_ms_p99_alex: round(alex.p99.median, 3),
+          proxy_overhead_ms_p99_alex: round(alex.pooledP99, 3),
           list_bytes_alex: alex.bytes,
         },
         notes: {
           proxy_overhead_ms_p50:
             `many50 (${many50.bytes} bytes of JSON per list); ${ROUNDS} rounds × ${PAIRS} sequential pairs, median of the ` +
-            `rounds' p50(proxied) − p50(direct); alex (7 apps) in extra. Sandbox and BFF share one process, as in the demo`,
+            `rounds' p50(proxied) − p50(direct); alex (8 apps) in extra. Sandbox and BFF share one process, as in the demo`,
+          proxy_overhead_ms_p99: `p99(proxied) − p99(direct) over all ${ROUNDS * PAIRS} pairs; spread = the rounds' own p99 differences`,
         },
       };
     } finally {
@@ -73,6 +74,8 @@ async function measureCustomer(info: Bff, clients: { bff: Client; mx: Client }, 
   const p99: number[] = [];
   const proxiedP50: number[] = [];
   const directP50: number[] = [];
+  const allThrough: number[] = [];
+  const allStraight: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const through: number[] = [];
     const straight: number[] = [];
@@ -90,8 +93,18 @@ async function measureCustomer(info: Bff, clients: { bff: Client; mx: Client }, 
     p99.push(percentile(through, 99) - percentile(straight, 99));
     proxiedP50.push(percentile(through, 50));
     directP50.push(percentile(straight, 50));
+    allThrough.push(...through);
+    allStraight.push(...straight);
   }
-  return { p50: spread(p50), p99: spread(p99), proxiedP50: spread(proxiedP50).median, directP50: spread(directP50).median, bytes };
+  return {
+    p50: spread(p50),
+    p99: spread(p99),
+    // A round's p99 rests on its four slowest pairs; over all rounds it rests on twenty.
+    pooledP99: percentile(allThrough, 99) - percentile(allStraight, 99),
+    proxiedP50: spread(proxiedP50).median,
+    directP50: spread(directP50).median,
+    bytes,
+  };
 }
 
 async function timed(client: Client, path: string, headers: Record<string, string>): Promise<{ ms: number; bytes: number }> {

@@ -65,3 +65,29 @@ describe('createConsentRouter mounted in a bank app', () => {
     assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
   });
 });
+
+describe('internal errors', () => {
+  it('an_internal_error_answers_500_json_without_its_message_or_stack', async () => {
+    const router = createConsentRouter({
+      upstream: { baseUrl: 'http://127.0.0.1:9', version: 'v4', clientId: 'a', clientSecret: 'b', timeouts: { connectMs: 100, headersMs: 100, bodyMs: 100 } },
+      getCustomerId: () => { throw new Error('db exploded at /srv/secret/path'); },
+    });
+    const logged: unknown[] = [];
+    const app = express();
+    app.use('/consent', router);
+    app.use(errorHandler((err) => logged.push(err)));
+    const { server, url } = await listen(0, '127.0.0.1', app);
+    try {
+      const res = await fetch(`${url}/consent/token`, { method: 'POST', headers: { 'X-CSRF': '1' } });
+      assert.equal(res.status, 500);
+      const text = await res.text();
+      assert.deepEqual(JSON.parse(text), { error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+      assert.ok(!text.includes('exploded') && !text.includes('/srv/'));
+      assert.equal(logged.length, 1, 'the real error goes to the log');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await router.close();
+    }
+  });
+});

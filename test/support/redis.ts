@@ -51,6 +51,10 @@ export class OwnRedis {
     return redis;
   }
 
+  get running(): boolean {
+    return this.process !== undefined;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

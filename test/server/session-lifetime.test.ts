@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import express from 'express';
+import { listen } from '../../server/lifecycle.js';
+import { BoundedMemoryStore, createSessionMiddleware, logIn } from '../../server/session.js';
+
+async function sessionApp(opts: { idleMs: number; absoluteMs: number }) {
+  const app = express();
+  app.use(createSessionMiddleware({ secret: 'test-secret-for-lifetimes-0123456789', secureCookie: false, ...opts }));
+  app.post('/login', async (req, res) => {
+    await logIn(req, 'customer-1');
+    res.sendStatus(204);
+  });
+  app.get('/who', (req, res) => { res.json({ customer: req.session.customerId ?? null }); });
+  const started = await listen(0, '127.0.0.1', app);
+  const who = async (cookie: string) => ((await (await fetch(`${started.url}/who`, { headers: { cookie } })).json()) as { customer: string | null }).customer;
+  const login = async () => (await fetch(`${started.url}/login`, { method: 'POST' })).headers.getSetCookie()[0]!.split(';')[0]!;
+  return { who, login, close: () => { started.server.closeAllConnections(); started.server.close(); } };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('session lifetimes', () => {
+  it('a_session_ends_after_the_absolute_lifetime_even_while_in_use', async () => {
+    const app = await sessionApp({ idleMs: 60_000, absoluteMs: 300 });
+    try {
+      const cookie = await app.login();
+      assert.equal(await app.who(cookie), 'customer-1');
+      await sleep(150);
+      assert.equal(await app.who(cookie), 'customer-1');
+      await sleep(200);
+      assert.equal(await app.who(cookie), null);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('a_session_ends_after_the_idle_lifetime', async () => {
+    const app = await sessionApp({ idleMs: 200, absoluteMs: 60_000 });
+    try {
+      const cookie = await app.login();
+      assert.equal(await app.who(cookie), 'customer-1');
+      await sleep(300);
+      assert.equal(await app.who(cookie), null);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('the_embedded_session_store_is_bounded', async () => {
+    const store = new BoundedMemoryStore(3, 60_000);
+    for (let i = 0; i < 10; i++) store.set(`s${i}`, { cookie: { originalMaxAge: 60_000 } } as never);
+    assert.equal(store.size, 3);
+    await new Promise<void>((resolve) => store.get('s0', (_e, s) => { assert.equal(s, null); resolve(); }));
+  });
+});

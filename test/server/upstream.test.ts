@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import { consentPaths } from '../../contract/consent.js';
+import { createUpstreamClient, UpstreamError, type UpstreamClient } from '../../server/upstream.js';
+
+const timeouts = { connectMs: 1_000, headersMs: 1_000, bodyMs: 1_000 };
+
+describe('upstream client', () => {
+  let mx: StartedSandbox;
+  let client: UpstreamClient;
+  let token: string;
+  const alex = DEMO_CUSTOMERS.alex;
+  before(async () => {
+    mx = await startSandbox({ clientId: 'up', clientSecret: 'up-secret' });
+    client = createUpstreamClient({ baseUrl: mx.url, version: 'v4', clientId: 'up', clientSecret: 'up-secret', timeouts, retryDelayMs: 5 });
+  });
+  after(async () => {
+    await client.close();
+    await mx.close();
+  });
+  beforeEach(async () => {
+    mx.sandbox.reset();
+    token = await client.requestToken(alex);
+    mx.sandbox.reset();
+  });
+
+  it('a_lost_put_response_is_retried_and_the_upstream_state_is_applied_once', async () => {
+    const consent = mx.sandbox.consents(alex).find((c) => !c.revoked_at)!;
+    mx.sandbox.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: 1 });
+    const res = await client.consent({ method: 'PUT', path: consentPaths.stop(consent.id) }, token);
+    assert.equal(res.status, 200);
+    const revokedAt = (res.body as { revoked_at: string }).revoked_at;
+    assert.ok(revokedAt);
+    assert.equal(mx.sandbox.stats().revoke, 2, 'the repeat after the lost answer');
+    assert.equal(mx.sandbox.consents(alex).find((c) => c.id === consent.id)!.revoked_at, revokedAt, 'stopped once: the repeat changed nothing');
+  });
+
+  it('the_token_request_is_never_retried_by_the_client', async () => {
+    mx.sandbox.faults.set({ endpoint: 'token', kind: 'drop', next: 1 });
+    await assert.rejects(client.requestToken(alex), (err: unknown) => err instanceof UpstreamError && err.kind === 'unavailable');
+    assert.equal(mx.sandbox.stats().token, 1);
+  });
+
+  it('retries_are_bounded', async () => {
+    mx.sandbox.faults.set({ endpoint: 'list', kind: 'error', status: 503 });
+    const res = await client.consent({ method: 'GET', path: consentPaths.list() }, token);
+    assert.equal(res.status, 503);
+    assert.equal(mx.sandbox.stats().list, 3, 'one call and two retries');
+  });
+
+  it('a_malformed_success_body_is_retried_then_reported_as_bad_response', async () => {
+    mx.sandbox.faults.set({ endpoint: 'list', kind: 'malformed' });
+    await assert.rejects(client.consent({ method: 'GET', path: consentPaths.list() }, token),
+      (err: unknown) => err instanceof UpstreamError && err.kind === 'bad_response');
+  });
+
+  it('bad_client_credentials_are_reported_without_the_secret', async () => {
+    const wrong = createUpstreamClient({ baseUrl: mx.url, version: 'v4', clientId: 'up', clientSecret: 'not-the-secret-42', timeouts });
+    try {
+      await assert.rejects(wrong.requestToken(alex), (err: unknown) => {
+        assert.ok(err instanceof UpstreamError);
+        assert.equal(err.kind, 'auth_rejected');
+        assert.ok(!err.message.includes('not-the-secret-42'));
+        return true;
+      });
+    } finally {
+      await wrong.close();
+    }
+  });
+});
+
+describe('upstream connections', () => {
+  let server: Server;
+  let connections = 0;
+  let url: string;
+  before(async () => {
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('[]'), 2_000);
+      res.end(req.method === 'POST' ? '{"access_token":"t"}' : '[]');
+    });
+    server.on('connection', () => { connections++; });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prefix`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('keep_alive_connections_are_reused_across_calls', async () => {
+    const client = createUpstreamClient({ baseUrl: url, version: 'v4', clientId: 'a', clientSecret: 'b', timeouts });
+    try {
+      connections = 0;
+      for (let i = 0; i < 20; i++) {
+        await client.requestToken('someone');
+        await client.consent({ method: 'GET', path: consentPaths.list() }, 't');
+      }
+      // 40 calls; undici may open a second socket while the first is still settling its last response,
+      // but a client without keep-alive would have opened 40.
+      assert.ok(connections <= 2, `${connections} connections for 40 calls`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a_slow_upstream_times_out_at_the_configured_headers_timeout', async () => {
+    const client = createUpstreamClient({ baseUrl: url, version: 'v4', clientId: 'a', clientSecret: 'b', timeouts: { ...timeouts, headersMs: 200 } });
+    try {
+      const started = Date.now();
+      await assert.rejects(client.consent({ method: 'GET', path: '/slow' }, 't'), (err: unknown) => err instanceof UpstreamError && err.kind === 'timeout');
+      const took = Date.now() - started;
+      assert.ok(took < 1_000, `gave up after ${took} ms`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a_refused_connection_is_unavailable_not_a_hang', async () => {
+    const client = createUpstreamClient({ baseUrl: 'http://127.0.0.1:9', version: 'v4', clientId: 'a', clientSecret: 'b', timeouts, retryDelayMs: 1 });
+    try {
+      await assert.rejects(client.consent({ method: 'GET', path: consentPaths.list() }, 't'), (err: unknown) => err instanceof UpstreamError && err.kind === 'unavailable');
+    } finally {
+      await client.close();
+    }
+  });
+});
