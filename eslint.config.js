@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -25,6 +27,10 @@ export default tseslint.config(
     files: ['*.config.mjs', '.ci/**'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
+  // Web-component and Lit template rules (Lit's own recommendation) for the element and its templates.
+  { ...wc.configs['flat/recommended'], files: ['widget/**/*.ts'] },
+  { ...lit.configs['flat/recommended'], files: ['widget/**/*.ts'] },
+  { files: ['widget/**/*.ts'], settings: { wc: { elementBaseClasses: ['LitElement'] } } },
   {
     // The browser bundle must not reach into Node code, nor the server into browser code.
     files: ['widget/**/*.ts'],

@@ -2,10 +2,10 @@
 // Measures what product.md's quality bars promise, prints a table, writes bench/results.json;
 // with --check, exits 1 when a bar is missed or a barred figure could not be measured.
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BARS, judge, withOverrides } from './bars.js';
+import { BARS, judge, withOverrides, type Bar } from './bars.js';
 import type { Measurement } from './measurement.js';
 import { bundle } from './measure/bundle.js';
 import { firstData } from './measure/first-data.js';
@@ -30,7 +30,13 @@ const { values: args } = parseArgs({
   },
 });
 
-const bars = withOverrides(BARS, args.bar);
+let bars: Bar[] = [];
+try {
+  bars = withOverrides(BARS, args.bar);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
 const only = args.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((name) => !MEASUREMENTS.some((m) => m.name === name)) ?? [];
 if (unknown.length) {
@@ -41,6 +47,8 @@ if (unknown.length) {
 const out = args.out ?? (only ? undefined : join(repoRoot, 'bench/results.json'));
 
 const started = Date.now();
+// Recorded because the machines are shared: a high load says the spreads are wide for a reason.
+const loadBefore = loadavg()[0]!;
 const figures: Record<string, number | null> = {};
 const spread: Record<string, Spread> = {};
 const extra: Record<string, unknown> = {};
@@ -87,6 +95,7 @@ if (out) {
       node: process.version,
       cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
       seconds,
+      load_average_1m: { before: loadBefore, after: loadavg()[0]! },
     },
   };
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -34,6 +34,13 @@ export interface TokenResponse {
   expires_at: string;
   /** `{baseurl}/api/{version}`; consent paths are appended to it. */
   api_base: string;
+  /** Present and true when the BFF is configured for single-use MX tokens: use it for one call only. */
+  single_use?: boolean;
+}
+
+/** Optional `POST {bff}/token` body: the token MX just refused, so the BFF stops handing it out. */
+export interface TokenRequest {
+  refused?: string;
 }
 
 /** Every BFF error body. `code` is stable; `message` is for people. */

@@ -2,10 +2,7 @@ import { RedisStore as RedisSessionStore } from 'connect-redis';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Store as SessionStore } from 'express-session';
 import { RedisStore as RedisRateLimitStore, type RedisReply } from 'rate-limit-redis';
-import {
-  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, createClient, ErrorReply,
-  SocketClosedUnexpectedlyError, TimeoutError,
-} from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import type { ReadinessCheck } from './app.js';
 import type { Logger } from './logger.js';
 import { createRedisTokenStore, type RedisSend, type RedisTokenStoreOptions } from './redis-token-store.js';
@@ -37,25 +34,19 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
-/** Raised when Redis accepted a command but did not answer it in time (a hung or overloaded server). */
-export class RedisDeadlineError extends Error {
-  constructor(ms: number) {
-    super(`Redis did not answer within ${ms} ms`);
-    this.name = 'RedisDeadlineError';
+/** Redis could not serve a command: unreachable, closed, not answering in time, or the client's queue full. */
+export class RedisUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RedisUnavailableError';
   }
 }
 
-const UNAVAILABLE = [
-  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, TimeoutError, RedisDeadlineError,
-];
-// Replies a healthy Redis gives while it cannot serve yet (loading its dataset, failing over).
-const NOT_SERVING_YET = /^(LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
+// Replies of a Redis that runs but cannot serve: loading its dataset, failing over, out of memory, unable to persist.
+const NOT_SERVING = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM|MISCONF)\b/;
 
 export function isRedisUnavailable(err: unknown): boolean {
-  if (UNAVAILABLE.some((type) => err instanceof type)) return true;
-  if (err instanceof ErrorReply) return NOT_SERVING_YET.test(err.message);
-  // node-redis rejects at once when its bounded queue is full, which only happens while Redis is not answering.
-  return err instanceof Error && err.message === 'The queue is full';
+  return err instanceof RedisUnavailableError || (err instanceof ErrorReply && NOT_SERVING.test(err.message));
 }
 
 /**
@@ -97,11 +88,11 @@ export async function connectRedis(opts: RedisOptions): Promise<RedisConnection>
 
   // node-redis's own command timeout stops counting once a command is written, so a hung server would
   // hold requests forever; this deadline covers the whole round trip.
-  const bounded = <T>(work: Promise<T>) => withDeadline(work, commandTimeoutMs);
+  const bounded = <T>(work: Promise<T>) => guarded(work, commandTimeoutMs);
   const send: RedisSend = (args) => bounded(client.sendCommand(args));
 
   const connecting = client.connect().then(() => true, () => false);
-  const connected = await withDeadline(connecting, connectTimeoutMs).catch(() => false);
+  const connected = await guarded(connecting, connectTimeoutMs).catch(() => false);
   if (!connected) log?.warn({ redis: where }, 'redis not reachable at start; retrying in the background');
 
   return {
@@ -164,12 +155,19 @@ class RecoveringRateLimitStore extends RedisRateLimitStore {
   }
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/**
+ * Every command passes here, so every failure to reach Redis surfaces as one error type, whatever node-redis,
+ * connect-redis or rate-limit-redis made of it.
+ */
+function guarded<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RedisDeadlineError(ms)), ms);
+    timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${ms} ms`)), ms);
   });
-  // The late answer, or failure, of a command past its deadline has nobody left to hear it.
-  work.catch(() => undefined);
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+  const answered = work.catch((err: unknown) => {
+    // Redis's own replies (WRONGTYPE, NOSCRIPT, which rate-limit-redis handles) and bugs pass through unchanged.
+    if (err instanceof ErrorReply || err instanceof TypeError) throw err;
+    throw new RedisUnavailableError(`Redis unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  });
+  return Promise.race([answered, expired]).finally(() => clearTimeout(timer));
 }

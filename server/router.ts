@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
-import { consentPaths, type ConsentMode, type TokenResponse } from '../contract/consent.js';
+import { consentPaths, type ConsentMode, type TokenRequest, type TokenResponse } from '../contract/consent.js';
 import { csrfGuard } from './csrf.js';
 import { HttpError, sendError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -81,12 +81,19 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   });
 
   if (mode !== 'proxy') {
-    router.post('/token', limiter('token', opts.limits?.tokenPerMinute ?? 30), async (_req, res) => {
-      const token = await broker.token(res.locals.customerId as string).catch(rethrowUpstream);
+    const tokenJson = express.json({ limit: 8 * 1024, strict: true });
+    router.post('/token', limiter('token', opts.limits?.tokenPerMinute ?? 30), tokenJson, async (req, res) => {
+      const customerId = res.locals.customerId as string;
+      // The widget names a token MX refused before its exp (revoked, or single-use upstream); dropping it only
+      // if it is still the cached one means a customer can evict nothing but their own stale token.
+      const refused = (req.body as TokenRequest | undefined)?.refused;
+      if (typeof refused === 'string' && refused.length <= 4096) await broker.evict(customerId, refused);
+      const token = await broker.token(customerId).catch(rethrowUpstream);
       const body: TokenResponse = {
         access_token: token.token,
         expires_at: new Date(token.expiresAt).toISOString(),
         api_base: publicApiBase,
+        ...(opts.upstream.singleUseTokens ? { single_use: true } : {}),
       };
       res.set('Cache-Control', 'no-store').json(body);
     });

@@ -32,8 +32,16 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Not `unset: 'destroy'`: express-session then deletes the stored session of any request whose session
+    // failed to load, so one Redis timeout would log the customer out once Redis answers again.
+    unset: 'keep',
     cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookie, path: '/', maxAge: opts.idleMs },
+  });
+  // express-session reports a store failure while saving at the end of a response by calling `next` again,
+  // after the answer went out; passed on, it would reach Express's final handler, which drops the connection.
+  const loaded: RequestHandler = (req, res, next) => handler(req, res, (err?: unknown) => {
+    if (err !== undefined && res.headersSent) return;
+    next(err);
   });
   const absolute: RequestHandler = (req, _res, next) => {
     const at = req.session?.loggedInAt;
@@ -44,7 +52,7 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     }
     next();
   };
-  return [handler, absolute];
+  return [loaded, absolute];
 }
 
 /** Starts a logged-in session under a new id, so an id known before login is worth nothing after it. */

@@ -18,8 +18,8 @@ export interface TokenBroker {
   token(customerId: string): Promise<CachedToken>;
   /** Makes a consent call with the customer's token; after a 401 the token is dropped and the call retried once. */
   call(customerId: string, call: ConsentCall): Promise<UpstreamResponse>;
-  /** Forgets the customer's cached token (logout). */
-  evict(customerId: string): Promise<void>;
+  /** Forgets the customer's cached token (logout), or only `token` if given and still cached (refused by MX). */
+  evict(customerId: string, token?: string): Promise<void>;
 }
 
 const key = (customerId: string) => `token:${customerId}`;
@@ -61,7 +61,7 @@ export function createTokenBroker(opts: TokenBrokerOptions): TokenBroker {
       const second = await token(customerId);
       return upstream.consent(call, second.token);
     },
-    evict: (customerId) => store.delete(key(customerId)),
+    evict: (customerId, token) => store.delete(key(customerId), token),
   };
 }
 

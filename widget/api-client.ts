@@ -1,5 +1,5 @@
 import { consentPaths, CSRF_HEADER } from '../contract/consent.js';
-import type { Consent, ConsentAccount, ConsentMode, TokenResponse } from '../contract/consent.js';
+import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '../contract/consent.js';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
 export class ApiError extends Error {
@@ -127,19 +127,26 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   }
 
   /**
-   * The cached token unless it is near expiry or is the one that was just refused (`stale`).
-   * One token request at a time: callers that arrive meanwhile share it.
+   * The cached token unless it is near expiry or is the one that was just refused (`stale`), which the BFF is
+   * told about so that it stops handing it out. One token request at a time: callers meanwhile share it.
    */
   function getToken(stale?: Token): Promise<Token> {
     if (cached && cached != stale && cached.until > Date.now()) return Promise.resolve(cached);
-    return (pending ??= http(`${bff}/token`, { method: 'POST', headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' })
+    const refused: TokenRequest | undefined = stale && { refused: stale.auth.slice(7) };
+    return (pending ??= http(`${bff}/token`, {
+      method: 'POST',
+      headers: { [CSRF_HEADER]: '1' },
+      credentials: 'same-origin',
+      body: refused && JSON.stringify(refused),
+    })
       .then((body) => {
-        const { access_token, expires_at, api_base } = body as TokenResponse;
+        const { access_token, expires_at, api_base, single_use } = body as TokenResponse;
         if (typeof access_token != 'string' || typeof api_base != 'string') throw malformed();
         return (cached = {
           auth: `Bearer ${access_token}`,
           base: new URL(api_base, document.baseURI).href.replace(/\/+$/, ''),
-          until: Date.parse(expires_at) - TOKEN_MARGIN_MS,
+          // A single-use token serves the call that fetched it and no other.
+          until: single_use ? 0 : Date.parse(expires_at) - TOKEN_MARGIN_MS,
         });
       }, fromBff)
       .finally(() => (pending = undefined)));

@@ -111,7 +111,7 @@ export function appCard(c: Consent, ctx: CardContext) {
   return html`<li class="app" part="app" data-id=${c.id}>
     <div class="head">
       ${logo(c, ctx)}
-      <h3 class="grow" part="app-name" tabindex="-1">${c.application_name}</h3>
+      <h3 class="grow" part="app-name" tabindex=${stopped ? -1 : nothing}>${c.application_name}</h3>
       <span class="badge ${stopped ? 'off' : 'on'}" part="badge">${stopped ? t.stopped : t.sharing}</span>
     </div>
     <dl>

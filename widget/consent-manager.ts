@@ -64,10 +64,13 @@ export class ConsentManager extends LitElement {
   /** Where the bank mounted the BFF. */
   @property() bff = '/consent';
 
+  /** `proxy`: the BFF relays every call. `direct`: the widget calls MX with a token the BFF issues. */
   @property() mode: ConsentMode = 'proxy';
 
+  /** Per-account switches; an unknown value counts as `read-only`. */
   @property({ attribute: 'account-policy' }) accountPolicy: Policy = 'editable';
 
+  /** The auto-share switch; an unknown value counts as `read-only`. */
   @property({ attribute: 'auto-share-policy' }) autoSharePolicy: Policy = 'editable';
 
   /** Overrides for any of the shown words; the rest follow the page's `lang` (English, Spanish). */
@@ -261,7 +264,7 @@ export class ConsentManager extends LitElement {
     const list = this.consents;
     if (this.expired) return html`<p class="notice" part="notice" role="alert">${t.expired}</p>`;
     if (this.loadFailed)
-      return html`<div class="notice app" part="notice">
+      return html`<div class="notice" part="notice">
         <p role="alert">${t.loadFailed}</p>
         <button
           type="button"

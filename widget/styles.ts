@@ -63,6 +63,7 @@ export const styles = css`
   }
   .apps,
   .app,
+  .notice,
   dialog > div {
     display: grid;
     gap: var(--_gap);

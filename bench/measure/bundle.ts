@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Measurement } from '../measurement.js';
-import { repoRoot } from '../support/spawn.js';
-
-export const BUNDLE = join(repoRoot, 'dist/consent-manager.js');
+import { BUNDLE, buildWidget } from '../support/build.js';
 
 /** Builds exactly what `npm run build` ships, then weighs it as a CDN would serve it (gzip -9). */
 export const bundle: Measurement = {
@@ -21,10 +16,3 @@ export const bundle: Measurement = {
     };
   },
 };
-
-export async function buildWidget(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-    cwd: repoRoot,
-    timeout: 120_000,
-  });
-}

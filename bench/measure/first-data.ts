@@ -1,8 +1,8 @@
 import type { BrowserContext } from 'playwright-core';
 import type { Measurement } from '../measurement.js';
-import { evaluateWithin, loadList, loggedInContext, logIn, logOut, recordRequests } from '../support/browser.js';
+import { evaluateWithin, loadList, loggedInContext, logIn, logOut, recordRequests, type Load } from '../support/browser.js';
 import { percentile, round, spread } from '../stats.js';
-import { withDemoInBrowser } from './demo-browser.js';
+import { withDemoInBrowser } from '../support/demo-in-browser.js';
 
 const LOADS = 30;
 const COLD_LOADS = 5;
@@ -28,7 +28,7 @@ export const firstData: Measurement = {
     };
 
     // Cold: a new login after a logout, so the BFF holds no token for the customer.
-    const cold = [];
+    const cold: Load[] = [];
     for (let i = 0; i < COLD_LOADS; i++) {
       await logOut(context);
       await logIn(context, 'many50');
@@ -36,15 +36,15 @@ export const firstData: Measurement = {
     }
 
     for (const mode of ['proxy', 'direct', 'proxy', 'direct'] as const) await once(mode);
-    const loads: Record<Mode, Awaited<ReturnType<typeof once>>[]> = { proxy: [], direct: [] };
+    const loads: Record<Mode, Load[]> = { proxy: [], direct: [] };
     for (let i = 0; i < LOADS; i++) {
       for (const mode of i % 2 ? (['proxy', 'direct'] as const) : (['direct', 'proxy'] as const)) loads[mode].push(await once(mode));
     }
     const widgetHeld = await reloadWithHeldToken(context);
 
     const ms = (mode: Mode) => loads[mode].map((l) => l.shownMs);
-    const count = (list: { requests: string[] }[]) => Math.max(...list.map((l) => l.requests.length));
-    const calls = (list: { requests: string[] }[]) => [...new Set(list.map((l) => l.requests.join(', ')))];
+    const count = (list: Load[]) => Math.max(...list.map((l) => l.requests.length));
+    const calls = (list: Load[]) => [...new Set(list.map((l) => l.requests.join(', ')))];
     return {
       figures: {
         render_ms_proxy_p50: round(percentile(ms('proxy'), 50), 1),
@@ -69,14 +69,15 @@ export const firstData: Measurement = {
         calls_direct_cold: calls(cold),
         calls_direct_warm: calls(loads.direct),
         calls_direct_widget_token: widgetHeld,
+        chromium: browser.version(),
       },
       notes: {
         render_ms_proxy_p50: `${LOADS} loads per mode, interleaved, many50 (50 apps × 3 accounts); navigation start to the first frame with 50 app cards`,
         requests_to_first_data_direct_cold: `direct mode right after a new login (the BFF holds no token); max over ${COLD_LOADS} loads`,
         requests_to_first_data_direct_warm:
-          'direct mode, new page load while the BFF holds the token (the brief\'s reading of "a token is cached"). ' +
-          'The widget keeps its token in memory only, so every page load asks the BFF once; ' +
-          '`extra.requests_to_first_data_direct_widget_token` is the count when the widget itself holds one (reload() on the same element)',
+          '"a token is cached" read as: a new page load while the BFF already holds the customer\'s token. The widget keeps ' +
+          'its token in memory only, so each page load still asks the BFF for it (POST /consent/token, answered from cache); ' +
+          'extra.requests_to_first_data_direct_widget_token counts the case where the widget itself holds one (reload() on the same element)',
       },
     };
   }),

@@ -11,7 +11,7 @@ import { spread } from '../stats.js';
 
 const CONCURRENT = 500;
 const REPEATS = 3;
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CUSTOMER = 'alex';
 
 /**
@@ -43,7 +43,7 @@ async function threeInstances(): Promise<Outcome> {
     return { figures: { [key]: null }, notes: { [key]: 'not measured: no server/redis*.ts yet (Redis support is not in this tree)' } };
   }
   if (!(await reachable(REDIS_URL))) {
-    return { figures: { [key]: null }, notes: { [key]: `not measured: no Redis answers at ${REDIS_URL} (BENCH_REDIS_URL overrides)` } };
+    return { figures: { [key]: null }, notes: { [key]: `not measured: no Redis answers at ${REDIS_URL} (REDIS_URL overrides)` } };
   }
   // A prefix of our own: the shared Redis is never flushed, and this run cannot meet another's keys.
   const prefix = `bench-${randomBytes(6).toString('hex')}:`;

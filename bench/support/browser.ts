@@ -11,15 +11,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** What the probe records in each page (times are ms since navigation start). */
-export interface Probe {
-  /** The first animation frame in which `expected` app cards are in the widget's shadow root. */
-  shownAt: number;
-  shown: Promise<number>;
-  /** Main-thread tasks over 50 ms. */
-  longTasks: Array<{ start: number; duration: number }>;
+/** A main-thread task over 50 ms as the page's PerformanceObserver saw it, in ms since navigation start. */
+interface LongTask {
+  start: number;
+  duration: number;
 }
 
+// The probe, in every page from its first script on: `__bench.shown` resolves to performance.now() (ms since
+// navigation start) in the first animation frame with `expected` app cards; `__bench.longTasks` fills up.
 // Page-side code is kept as source text: tsx wraps named functions in a `__name` helper that does not
 // exist in the page, so a TypeScript function passed to the browser would fail there.
 // `part="app"` is the widget's documented styling surface, so the probe outlives changes to its inner markup.
@@ -97,7 +96,7 @@ export function evaluateWithin(page: Page, expression: string, ms: number): Prom
 export async function longestTask(page: Page, fromMs: number, toMs: number): Promise<number> {
   // Long-task entries reach the observer after the task, at the next idle moment: give them time to arrive.
   await page.waitForTimeout(250);
-  const tasks = (await page.evaluate('window.__bench.longTasks')) as Probe['longTasks'];
+  const tasks = (await page.evaluate('window.__bench.longTasks')) as LongTask[];
   return Math.max(0, ...tasks.filter((t) => t.start >= fromMs && t.start <= toMs).map((t) => t.duration));
 }
 

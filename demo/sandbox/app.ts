@@ -8,7 +8,7 @@ import type { Consent } from '../../contract/consent.js';
 import { OffsetClock, type SandboxClock } from './clock.js';
 import type { SandboxContext } from './context.js';
 import { cors } from './cors.js';
-import { Faults, type FaultController } from './faults.js';
+import { Faults, seededRandom, type FaultController, type FaultInput } from './faults.js';
 import { serveLogo } from './logos.js';
 import { sendError } from './respond.js';
 import { apiRouter } from './routes/api.js';
@@ -19,7 +19,7 @@ import { renderConsent, ConsentStore } from './store.js';
 import { TokenService } from './tokens.js';
 
 export type { SandboxClock } from './clock.js';
-export type { Fault, FaultController, FaultInput, FaultKind, FaultSpec, FaultTarget } from './faults.js';
+export type { Fault, FaultController, FaultInput, FaultKind, FaultSpec, FaultTarget, OutageOptions } from './faults.js';
 export type { EndpointCounts, EndpointKey, RecordedRequest, SandboxStats } from './stats.js';
 
 export interface SandboxOptions {
@@ -33,14 +33,21 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Reject a token's second use (MX's hosted dashboard does this; the API may). Default false. */
   singleUse?: boolean;
-  /** Browser origins allowed to call the API directly (CORS). Default none. */
-  corsOrigins?: string[];
+  /**
+   * Browser origins allowed to call the API directly (CORS). Default none. A function is asked on each
+   * request, for a page whose address is known only once its server listens.
+   */
+  corsOrigins?: readonly string[] | (() => readonly string[]);
   /** Base URL where the sandbox is reachable, no trailing slash; icon URLs are built on it. */
   publicUrl: string | (() => string);
   /** Give any unknown, well-formed customer id a small generated data set instead of a 404. */
   autoProvision?: boolean;
   /** Serve the loopback-only `/__sandbox/*` control routes. Default true. */
   controls?: boolean;
+  /** Faults armed from the start and again at every reset (e.g. a CI run under 10 % dropped connections). */
+  faults?: FaultInput;
+  /** Seed for the `rate` draws, so a faulted run hits the same requests every time (and again after reset). */
+  faultSeed?: number;
 }
 
 export interface Sandbox {
@@ -87,7 +94,13 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const store = new ConsentStore(() => seedCustomers(clock.now()));
   const stats = new StatsRecorder();
   const requests = new RequestLog(500);
-  const faults = new Faults();
+  // Validated now, so a bad start option fails at start rather than at the first reset.
+  const startFaults = new Faults();
+  if (opts.faults !== undefined) startFaults.set(opts.faults);
+  const newRandom = () => (opts.faultSeed === undefined ? Math.random : seededRandom(opts.faultSeed));
+  let random = newRandom();
+  const faults = new Faults(() => random());
+  faults.set(startFaults.list());
   const tokens = new TokenService({
     secret: opts.signingSecret ?? randomBytes(32).toString('base64url'),
     institutionCode: opts.institutionCode ?? 'demobank',
@@ -112,7 +125,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       store.reset();
       stats.reset();
       requests.clear();
-      faults.clear();
+      faults.set(startFaults.list());
+      random = newRandom();
       tokens.reset();
     },
   };

@@ -4,9 +4,10 @@
  */
 import type { RequestHandler } from 'express';
 
-export function cors(origins: readonly string[]): RequestHandler {
-  const allowed = new Set(origins);
+export function cors(origins: readonly string[] | (() => readonly string[])): RequestHandler {
+  const fixed = typeof origins === 'function' ? undefined : new Set(origins);
   return (req, res, next) => {
+    const allowed = fixed ?? new Set((origins as () => readonly string[])());
     if (allowed.size === 0) return next();
     // The answer depends on Origin whether or not this one is allowed, so caches must key on it.
     res.vary('Origin');

@@ -19,6 +19,8 @@ export interface FaultSpec {
   rate?: number;
   /** Hit only the next N matching requests, then the fault is gone. Deterministic, unlike `rate`. */
   next?: number;
+  /** Set by `outage()`: the fault lasts until `endOutage()` for its endpoint. */
+  outage?: boolean;
 }
 
 export interface Fault extends FaultSpec {
@@ -31,6 +33,13 @@ export interface Fault extends FaultSpec {
  */
 export type FaultInput = Fault | Fault[] | Partial<Record<FaultTarget, FaultSpec | FaultSpec[]>>;
 
+/** How an endpoint is down during an outage: answering an error status, or resetting every connection. */
+export interface OutageOptions {
+  kind?: 'error' | 'drop';
+  /** For `error`; default 503 (with `Retry-After: 1`). */
+  status?: number;
+}
+
 export interface FaultController {
   /** Replaces every fault. Throws a FaultValidationError on input that does not fit. */
   set(input: FaultInput): void;
@@ -38,6 +47,13 @@ export interface FaultController {
   clear(): void;
   /** The faults still armed, `next` counting down as they fire. */
   list(): Fault[];
+  /**
+   * Takes an endpoint down (default: the token endpoint, answering 503) until `endOutage`. The outage is
+   * armed ahead of every other fault, so nothing gets through; arming it again replaces it.
+   */
+  outage(endpoint?: FaultTarget, opts?: OutageOptions): Fault;
+  /** Ends the outage of that endpoint (default `token`); other faults stay armed. */
+  endOutage(endpoint?: FaultTarget): void;
 }
 
 export class FaultValidationError extends Error {}
@@ -49,6 +65,7 @@ const spec = z.strictObject({
   status: z.number().int().min(400).max(599).optional(),
   rate: z.number().min(0).max(1).optional(),
   next: z.number().int().min(1).optional(),
+  outage: z.boolean().optional(),
 });
 const fault = spec.extend({ endpoint: target });
 const input = z.union([
@@ -88,6 +105,18 @@ export class Faults implements FaultController {
     return this.armed.map((f) => ({ ...f }));
   }
 
+  outage(endpoint: FaultTarget = 'token', opts: OutageOptions = {}): Fault {
+    const kind = opts.kind ?? 'error';
+    const [fault] = parseFaults({ endpoint, kind, ...(kind === 'error' ? { status: opts.status ?? 503 } : {}), outage: true });
+    this.endOutage(endpoint);
+    this.armed.unshift(fault!);
+    return { ...fault! };
+  }
+
+  endOutage(endpoint: FaultTarget = 'token'): void {
+    this.armed = this.armed.filter((f) => !(f.outage && f.endpoint === endpoint));
+  }
+
   /** The fault that hits this request, if any; the first armed match in list order wins. */
   take(endpoint: EndpointKey): Fault | undefined {
     for (const f of this.armed) {
@@ -101,4 +130,19 @@ export class Faults implements FaultController {
     }
     return undefined;
   }
+}
+
+/**
+ * mulberry32: a tiny seeded PRNG, so that `rate` faults hit the same requests on every run
+ * (`faultSeed`) and tests can draw reproducible random input.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }

@@ -2,6 +2,7 @@
  * `npm run sandbox`: the simulator on its own. The default credentials are fine here: it holds
  * only invented data and is meant for developer machines and CI.
  */
+import { parseFaults, type FaultInput } from './faults.js';
 import { DEMO_CUSTOMERS } from './seed.js';
 import { startSandbox } from './server.js';
 
@@ -14,6 +15,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 const clientId = env.SANDBOX_CLIENT_ID || 'sandbox-client';
 const clientSecret = env.SANDBOX_CLIENT_SECRET || 'sandbox-secret';
 const corsOrigins = (env.SANDBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+let faults: FaultInput | undefined;
+try {
+  faults = env.SANDBOX_FAULTS ? (JSON.parse(env.SANDBOX_FAULTS) as FaultInput) : undefined;
+  if (faults !== undefined) parseFaults(faults);
+} catch (err) {
+  console.error(`SANDBOX_FAULTS must be faults as PUT /__sandbox/faults takes them: ${(err as Error).message}`);
+  process.exit(1);
+}
+const faultSeed = env.SANDBOX_FAULT_SEED ? Number(env.SANDBOX_FAULT_SEED) : undefined;
+if (faultSeed !== undefined && !Number.isInteger(faultSeed)) {
+  console.error(`SANDBOX_FAULT_SEED must be an integer, got ${JSON.stringify(env.SANDBOX_FAULT_SEED)}`);
+  process.exit(1);
+}
 
 const running = await startSandbox({
   port,
@@ -23,6 +37,8 @@ const running = await startSandbox({
   singleUse: env.SANDBOX_SINGLE_USE === '1',
   corsOrigins,
   autoProvision: env.SANDBOX_AUTO_PROVISION === '1',
+  faults,
+  faultSeed,
 });
 
 console.log(`MX consent sandbox listening on ${running.url}`);
@@ -31,6 +47,7 @@ console.log(`  client id:      ${clientId}`);
 console.log(`  client secret:  ${clientSecret}`);
 console.log(`  single-use:     ${env.SANDBOX_SINGLE_USE === '1' ? 'on' : 'off'}`);
 console.log(`  CORS origins:   ${corsOrigins.length ? corsOrigins.join(', ') : '(none)'}`);
+console.log(`  faults:         ${faults === undefined ? '(none)' : JSON.stringify(running.sandbox.faults.list())}${faultSeed === undefined ? '' : ` (seed ${faultSeed})`}`);
 console.log('  demo customers (openid_connect_user_id):');
 for (const [name, id] of Object.entries(DEMO_CUSTOMERS)) console.log(`    ${name.padEnd(8)} ${id}`);
 console.log(`  controls:       ${running.url}/__sandbox/stats (loopback only)`);

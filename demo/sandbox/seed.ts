@@ -13,6 +13,8 @@ export const DEMO_CUSTOMERS = {
   new: 'SbuURkuF9j7z2WWTgf2b1w',
   many50: 'fuZ4nmqcmB9YjYRSj8WnSA',
   many200: 'ruzU2UdoT7WLPmOohUg1Jw',
+  /** Hostile data: markup in every text field, script and foreign URLs as icons (see XSS_FLAG). */
+  mallory: 'MaLLoRyX5s0Hst1LeCu5tA',
 } as const satisfies Record<string, string>;
 
 export type DemoUsername = keyof typeof DEMO_CUSTOMERS;
@@ -52,7 +54,8 @@ function ago(now: number, days: number, label: string): string {
   return new Date(now - Math.round(days * DAY_MS) - jitter).toISOString();
 }
 
-const logoPath = (logo: string | null) => (logo === null ? null : `/logos/${logo}.svg`);
+/** A logo name becomes the sandbox's own `/logos/<name>.svg`; anything with a scheme is kept as given (mallory). */
+const logoPath = (logo: string | null) => (logo === null ? null : /^[a-z]+$/.test(logo) ? `/logos/${logo}.svg` : logo);
 
 interface AccountSpec {
   key: string;
@@ -133,6 +136,33 @@ const SAM_APPS: AppSpec[] = [
     accounts: { joint: true, emergency: false } },
 ];
 
+/**
+ * What a compromised app registration or a careless upstream could put in front of the customer. Every
+ * payload, if it ever ran, would set `window.__xss` (to say which one), so a browser test can tell; icons
+ * are URLs the widget must never load (script, inline data, cleartext on a foreign host).
+ */
+export const XSS_FLAG = '__xss';
+
+const MALLORY_ACCOUNTS: AccountSpec[] = [
+  { key: 'checking', nickname: `<b onmouseover="window.${XSS_FLAG}='nickname'">Checking</b>` },
+  { key: 'savings', nickname: `<iframe src="javascript:window.${XSS_FLAG}='iframe'"></iframe>Savings` },
+  { key: 'card', nickname: `</li><script>window.${XSS_FLAG}='nickname-script'</script>{{constructor.constructor('window.${XSS_FLAG}=1')()}}` },
+];
+
+const MALLORY_APPS: AppSpec[] = [
+  { name: `<img src=x onerror="window.${XSS_FLAG}='app-name'">Evil Budget`, logo: `javascript:window.${XSS_FLAG}='icon-javascript'`,
+    connectedDaysAgo: 3.5, lastAccessedDaysAgo: 0.5, autoShare: true, accounts: { checking: true, savings: false, card: true } },
+  { name: `<script>window.${XSS_FLAG}='script'</script>Script Lender`,
+    logo: `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="window.${XSS_FLAG}='icon-data'"/>`,
+    connectedDaysAgo: 40.2, lastAccessedDaysAgo: 2.2, autoShare: false, accounts: { checking: true, savings: true } },
+  { name: `"><svg onload="window.${XSS_FLAG}='attribute'"></svg>Quote Breaker`, logo: 'http://evil.invalid/pixel.gif',
+    connectedDaysAgo: 75.9, lastAccessedDaysAgo: null, autoShare: false, accounts: { checking: false, card: true } },
+  { name: `\${window.${XSS_FLAG}='template'} Template Tax`, logo: `  JaVaScRiPt:window.${XSS_FLAG}='icon-mixed-case'`,
+    connectedDaysAgo: 120.4, lastAccessedDaysAgo: 30.1, autoShare: true, accounts: { savings: true } },
+  { name: `<a href="javascript:window.${XSS_FLAG}='history'">Click me</a> Stopped Spy`, logo: 'vbscript:msgbox(1)',
+    connectedDaysAgo: 300.6, lastAccessedDaysAgo: 12.7, revokedDaysAgo: 12, autoShare: false, accounts: { checking: true } },
+];
+
 const NAME_STARTS = ['Acorn', 'Beacon', 'Cedar', 'Driftwood', 'Ember', 'Fjord', 'Granite', 'Hollow', 'Iris', 'Juniper',
   'Kestrel', 'Lantern', 'Meadow', 'Nimbus', 'Orchard', 'Pebble', 'Quartz', 'Redwood', 'Sparrow', 'Tidewater'];
 const NAME_ENDS = ['Budget', 'Lending', 'Tax', 'Invest', 'Pay', 'Credit', 'Savings Coach', 'Rent', 'Insurance',
@@ -184,5 +214,6 @@ export function seedCustomers(now: number): Map<string, Consent[]> {
     [DEMO_CUSTOMERS.new, []],
     [DEMO_CUSTOMERS.many50, generatedCustomer(DEMO_CUSTOMERS.many50, 50, 3, now)],
     [DEMO_CUSTOMERS.many200, generatedCustomer(DEMO_CUSTOMERS.many200, 200, 10, now)],
+    [DEMO_CUSTOMERS.mallory, MALLORY_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.mallory, app, MALLORY_ACCOUNTS, now))],
   ]);
 }

@@ -27,6 +27,20 @@ describe('POST /consent/token', () => {
     assert.equal(list.status, 200);
   });
 
+  it('a_token_mx_refused_early_is_replaced_when_the_widget_names_it', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const first = ((await (await alex.token()).json()) as { access_token: string }).access_token;
+    const again = ((await (await alex.token()).json()) as { access_token: string }).access_token;
+    assert.equal(again, first, 'cached while fresh');
+    const someoneElses = await alex.token({ json: { refused: 'eyJhbGciOiJIUzI1NiJ9.e30.not-the-cached-one' } });
+    assert.equal(((await someoneElses.json()) as { access_token: string }).access_token, first, 'a token that is not the cached one evicts nothing');
+    const replaced = await alex.token({ json: { refused: first } });
+    const fresh = ((await replaced.json()) as { access_token: string }).access_token;
+    assert.notEqual(fresh, first);
+    assert.equal(stack.upstreamCount('token'), 2);
+  });
+
   it('calls_without_session_get_401_json_not_a_redirect', async () => {
     const anonymous = new Customer(stack.bff.url);
     const res = await anonymous.token();

@@ -7,6 +7,8 @@ export interface TestDemoOptions {
   env?: Record<string, string>;
   publicUrl?: string;
   sandbox?: DemoOptions['sandbox'];
+  /** Demo login name → customer id; DEMO_CUSTOMERS by default (load tests pass thousands). */
+  users?: DemoOptions['users'];
   /** Receives every log line (tests assert no secret is ever logged). */
   logStream?: Writable;
 }
@@ -20,7 +22,7 @@ export interface TestDemo extends RunningDemo {
 export async function startTestDemo(opts: TestDemoOptions = {}): Promise<TestDemo> {
   const config = loadConfig({ PORT: '0', NODE_ENV: 'test', ...opts.env }, { requireUpstream: false });
   const logger = createLogger(opts.logStream ? 'info' : 'silent', opts.logStream);
-  const demo = await startDemo({ config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox });
+  const demo = await startDemo({ config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox, users: opts.users });
   const address = demo.server.address();
   const ownUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : demo.url;
   return { ...demo, ownUrl };

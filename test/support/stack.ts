@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '../../demo/sandbox/server.js';
 import { startTestDemo, type TestDemo } from './demo.js';
 
 export const CLIENT_ID = 'test-bank';
@@ -16,7 +16,10 @@ export interface Stack {
 }
 
 /** An MX sandbox on its own port and the demo BFF pointed at it with known credentials, logs captured. */
-export async function startStack(env: Record<string, string> = {}, sandbox: { singleUse?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  sandbox: Partial<Omit<StartSandboxOptions, 'clientId' | 'clientSecret'>> = {},
+): Promise<Stack> {
   const mx = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...sandbox });
   const logs: string[] = [];
   const logStream = new Writable({

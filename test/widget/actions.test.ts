@@ -178,6 +178,6 @@ describe('consent-manager actions against the sandbox', () => {
     await waitUntil(() => events.seen['consent-change'].length == 1, 'change event');
     const e = events.seen['consent-change'][0]!;
     expect(e.bubbles && e.composed).to.equal(true);
-    expect(e.target).to.equal(el);
+    expect(e.target == el, 'dispatched by the element').to.equal(true);
   });
 });

@@ -146,7 +146,7 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
     expect(rules.some((r) => r instanceof CSSMediaRule && r.conditionText.includes('forced-colors: active'))).to.equal(true);
     expect(el.shadowRoot!.delegatesFocus).to.equal(true);
     el.focus();
-    expect(el.shadowRoot!.activeElement).to.equal(control(el, 'Share Everyday Checking ending'));
+    expect(el.shadowRoot!.activeElement == control(el, 'Share Everyday Checking ending'), 'first switch focused').to.equal(true);
   });
 
   it('announces outcomes through a status live region', async () => {

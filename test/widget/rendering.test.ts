@@ -78,7 +78,7 @@ describe('consent-manager rendering against the sandbox', () => {
     custom.textContent = 'Nothing here yet';
     el.append(custom);
     const slot = $<HTMLSlotElement>(el, 'slot[name="empty"]')!;
-    expect(slot.assignedElements()).to.deep.equal([custom]);
+    expect(slot.assignedElements()[0] == custom, 'slotted').to.equal(true);
   });
 
   it('shows a skeleton while loading, then the list', async () => {

@@ -30,7 +30,7 @@ describe('stopping sharing', () => {
     wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
 
     await press('Tab');
-    expect(document.activeElement).to.equal(el);
+    expect(document.activeElement == el, 'focus entered the widget').to.equal(true);
     expect(focused(el)!.getAttribute('aria-label')).to.match(/^Share Joint Checking ending in \d{4} with Ledgerleaf Budget$/);
     await press('Space');
     await waitUntil(() => focused(el)?.getAttribute('aria-checked') == 'false', 'space toggled the switch');
@@ -55,7 +55,7 @@ describe('stopping sharing', () => {
 
     await press('Escape');
     await waitUntil(() => !dialog.open, 'escape closes');
-    expect(focused(el)).to.equal(trigger, 'focus returned to the trigger');
+    expect(focused(el) == trigger, 'focus returned to the trigger').to.equal(true);
     expect(events.counts()['consent-before-stop']).to.equal(0);
 
     await press('Enter');

@@ -5,13 +5,19 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { SandboxContext } from '../context.js';
-import { FaultValidationError } from '../faults.js';
+import { FaultValidationError, type FaultTarget } from '../faults.js';
+import { ENDPOINTS } from '../stats.js';
 import { sendError, sendJson } from '../respond.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const clockBody = z.object({ advance_seconds: z.number().min(0).max(10 * 365 * 86_400) });
 const configBody = z.object({ single_use: z.boolean().optional() });
+const outageBody = z.strictObject({
+  kind: z.enum(['error', 'drop']).optional(),
+  status: z.number().int().min(400).max(599).optional(),
+});
+const outageTargets = new Set<string>([...ENDPOINTS, '*']);
 
 export function controlsRouter(ctx: SandboxContext): Router {
   const router = Router({ caseSensitive: true });
@@ -34,6 +40,22 @@ export function controlsRouter(ctx: SandboxContext): Router {
       if (err instanceof FaultValidationError) return sendError(res, 400, err.message);
       throw err;
     }
+    sendJson(res, 200, ctx.faults.list());
+  });
+
+  // An endpoint down until it is brought back: `PUT /outage/token` (503s), `{"kind":"drop"}` (connection resets).
+  router.put('/outage/:endpoint', (req, res) => {
+    const endpoint = req.params.endpoint!;
+    if (!outageTargets.has(endpoint)) return sendError(res, 404, `no endpoint "${endpoint}"; use ${[...outageTargets].join(', ')}`);
+    const body = outageBody.safeParse(req.body ?? {});
+    if (!body.success) return sendError(res, 400, 'body: optional "kind" ("error" or "drop") and "status" (400..599)');
+    ctx.faults.outage(endpoint as FaultTarget, body.data);
+    sendJson(res, 200, ctx.faults.list());
+  });
+  router.delete('/outage/:endpoint', (req, res) => {
+    const endpoint = req.params.endpoint!;
+    if (!outageTargets.has(endpoint)) return sendError(res, 404, `no endpoint "${endpoint}"; use ${[...outageTargets].join(', ')}`);
+    ctx.faults.endOutage(endpoint as FaultTarget);
     sendJson(res, 200, ctx.faults.list());
   });
 

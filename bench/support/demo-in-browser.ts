@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
-import { spawnServer } from '../support/spawn.js';
-import { BUNDLE, buildWidget } from './bundle.js';
+import { launchChromium } from './browser.js';
+import { spawnServer } from './spawn.js';
+import { BUNDLE, buildWidget } from './build.js';
 
 /**
  * The demo bank in its own process and a headless Chromium beside it, for the browser measurements.

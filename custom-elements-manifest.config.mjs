@@ -1,0 +1,71 @@
+// Custom Elements Manifest analyzer (`--litelement`) config. `npm run docs` writes custom-elements.json from the
+// JSDoc of widget/consent-manager.ts; `npm run check:docs` regenerates it in memory and fails on drift.
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+
+const PUBLIC_MODULES = ['widget/consent-manager.ts', 'widget/define.ts', 'widget/class.ts', 'widget/index.ts'];
+/** Lit's own statics, inherited by every element: not part of this element's API. */
+const LIT_STATICS = new Set(['styles', 'shadowRootOptions', 'properties']);
+
+/** Source path (or one relative to the module `from`) → the shipped file a tool imports (the build in dist/lib). */
+const shipped = (path, from = '') => {
+  const source = path.startsWith('.') ? posix.join(posix.dirname(from), path) : path.replace(/^\//, '');
+  return `dist/lib/${source.replace(/\.ts$/, '.js')}`;
+};
+
+/** `ConsentEventMap` of widget/events.ts: event name → its type, so the manifest types every event. */
+function eventTypes(ts) {
+  const file = 'widget/events.ts';
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const types = new Map();
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== 'ConsentEventMap') return;
+    for (const member of node.members) {
+      if (ts.isPropertySignature(member) && member.type) types.set(member.name.text, member.type.getText(source));
+    }
+  });
+  return types;
+}
+
+/** Keeps the manifest to the public API, with shipped paths, typed events and a description per property. */
+function publicApiOnly() {
+  let ts;
+  return {
+    name: 'consent-manager:public-api',
+    initialize(context) {
+      ts = context.ts;
+    },
+    packageLinkPhase({ customElementsManifest: manifest }) {
+      const events = eventTypes(ts);
+      for (const mod of manifest.modules) {
+        const exported = new Set((mod.exports ?? []).map((e) => e.declaration?.name));
+        mod.declarations = (mod.declarations ?? []).filter((d) => exported.has(d.name));
+        for (const d of mod.declarations) {
+          if (!d.customElement) continue;
+          d.members = (d.members ?? []).filter((m) => !m.privacy && !(m.static && LIT_STATICS.has(m.name)));
+          for (const m of d.members) {
+            const attr = d.attributes?.find((a) => a.fieldName === m.name);
+            if (!m.description && attr?.description) m.description = attr.description;
+          }
+          for (const e of d.events ?? []) {
+            const type = events.get(e.name);
+            if (!type) throw new Error(`@event ${e.name} is not in ConsentEventMap (widget/events.ts)`);
+            e.type = { text: type };
+          }
+        }
+        for (const e of mod.exports ?? []) {
+          if (e.declaration?.module) e.declaration.module = shipped(e.declaration.module, mod.path);
+        }
+        mod.path = shipped(mod.path);
+      }
+    },
+  };
+}
+
+export default {
+  globs: PUBLIC_MODULES,
+  litelement: true,
+  packagejson: false,
+  outdir: '.',
+  plugins: [publicApiOnly()],
+};

@@ -1,0 +1,15 @@
+/**
+ * The package's server entry (`consent-manager/server`): what a bank needs to mount the BFF in its own
+ * Express app, after its own session middleware:
+ *
+ *     app.use('/consent', createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub }));
+ *
+ * Everything else in server/ is this project's own wiring and may change without notice.
+ */
+export { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } from './router.js';
+export type { UpstreamOptions, UpstreamTimeouts } from './upstream.js';
+export { createMemoryTokenStore, type CachedToken, type TokenStore } from './token-store.js';
+/** Several BFF instances behind a load balancer: spread `tokenStore` and `rateLimitStore` into the router options. */
+export { connectRedis, type RedisConnection, type RedisOptions } from './redis.js';
+export { createLogger, type Logger } from './logger.js';
+export type { ErrorBody, TokenResponse } from '../contract/consent.js';

@@ -1,0 +1,147 @@
+/**
+ * Shared steps of the end-to-end tests: logging in through the demo's form, reading what the widget shows,
+ * and comparing it with what the MX sandbox holds. Selectors are the widget's documented parts and roles.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { Consent } from '../../contract/consent.js';
+
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
+
+export const WIDGET = 'consent-manager';
+export const APP = `${WIDGET} [part~="app"]`;
+export const HISTORY_APP = `${WIDGET} [part~="history"] [part~="app"]`;
+export const STATUS = `${WIDGET} [part~="status"]`;
+export const NOTICE = `${WIDGET} [part~="notice"]`;
+export const DIALOG = `${WIDGET} [part~="dialog"]`;
+export const CONFIRM = `${WIDGET} [part~="confirm-button"]`;
+
+/** Logs in through the demo's own form, then opens the dashboard with `query` (e.g. `?mode=direct`). */
+export async function logIn(page: Page, base: string, username: string, query = ''): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', 'demo');
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  if (query) await page.goto(`${base}/${query}`);
+}
+
+/** Collects page errors and CSP violations; a test asserts the list stays empty. */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
+  });
+  return problems;
+}
+
+/** What a customer sees of one app: stopped or not, and each switch's state (accounts in order, then auto-share). */
+export interface ShownApp {
+  id: string;
+  name: string;
+  stopped: boolean;
+  switches: boolean[];
+}
+
+export interface Shown {
+  apps: ShownApp[];
+  /** Text of the live region. */
+  status: string;
+  /** Text of the empty / error / session-expired panel, if one is shown. */
+  notice: string;
+  /** A change or a load is in flight. */
+  busy: boolean;
+}
+
+// Runs in the page (the tests' tsconfig has no DOM types, so it is a string). Reads the open shadow root.
+const READ_WIDGET = `(() => {
+  const root = document.querySelector('consent-manager')?.shadowRoot;
+  if (!root) return { apps: [], status: '', notice: '', busy: true };
+  const apps = [...root.querySelectorAll('[part~="app"][data-id]')].map((el) => ({
+    id: el.getAttribute('data-id'),
+    name: el.querySelector('[part~="app-name"]')?.textContent ?? '',
+    stopped: el.closest('[part~="history"]') !== null,
+    switches: [...el.querySelectorAll('[role="switch"]')].map((s) => s.getAttribute('aria-checked') === 'true'),
+  }));
+  const notice = root.querySelector('[part~="notice"]');
+  return {
+    apps,
+    status: root.querySelector('[part~="status"]')?.textContent?.trim() ?? '',
+    notice: notice ? notice.textContent.trim() : '',
+    busy: root.querySelector('[aria-busy="true"]') !== null || (apps.length === 0 && !notice),
+  };
+})()`;
+
+export function readWidget(page: Page): Promise<Shown> {
+  return page.evaluate(READ_WIDGET) as Promise<Shown>;
+}
+
+/** What the widget should show for these consents, in the same shape, ordered by id. */
+export function expected(consents: readonly Consent[]): Omit<ShownApp, 'name'>[] {
+  return consents
+    .map((c) => ({
+      id: c.id,
+      stopped: c.revoked_at !== null,
+      switches: c.revoked_at !== null ? [] : [...c.accounts.map((a) => a.enabled), c.auto_enable_future_accounts],
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const comparable = (shown: Shown) =>
+  shown.apps.map(({ id, stopped, switches }) => ({ id, stopped, switches })).sort((a, b) => a.id.localeCompare(b.id));
+
+/**
+ * Waits until nothing is in flight and the widget shows exactly what the upstream holds (`truth()` is read
+ * again on every poll); fails with the difference after `timeoutMs`.
+ */
+export async function showsTruth(page: Page, truth: () => readonly Consent[], timeoutMs = 10_000): Promise<Shown> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = await readWidget(page);
+    const matches = !shown.busy && JSON.stringify(comparable(shown)) === JSON.stringify(expected(truth()));
+    if (matches) return shown;
+    if (Date.now() > until) {
+      assert.deepEqual(comparable(shown), expected(truth()), `the widget does not show the upstream's state (busy: ${shown.busy})`);
+      assert.fail('the widget stayed busy');
+    }
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Polls `read` until `accept` holds, for at most `timeoutMs`; returns the last value read. */
+export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > until) assert.fail(`${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The card of the app with this consent id. */
+export const card = (page: Page, consentId: string) => page.locator(`${WIDGET} [part~="app"][data-id="${consentId}"]`);
+
+/** The switch of one account under an app (its accessible name names account and app). */
+export const accountSwitch = (page: Page, c: Consent, accountIndex: number) =>
+  card(page, c.id).locator('[part~="switch"]').nth(accountIndex);
+
+/** The app's auto-share switch: the one after its account switches. */
+export const autoShareSwitch = (page: Page, c: Consent) => card(page, c.id).locator('[part~="switch"]').nth(c.accounts.length);
+
+/** Opens the stop dialog of the app, checks it names the app, confirms. */
+export async function stopThroughDialog(page: Page, c: Consent): Promise<void> {
+  await card(page, c.id).locator('[part~="stop-button"]').click();
+  const dialog = page.locator(DIALOG);
+  await dialog.waitFor({ state: 'visible' });
+  assert.ok((await dialog.textContent())?.includes(c.application_name), 'the dialog names the app');
+  await page.locator(CONFIRM).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** One active consent with at least two accounts, one shared: the target of the change flows. */
+export function target(consents: readonly Consent[]): Consent {
+  const found = consents.find((c) => c.revoked_at === null && c.accounts.length >= 2 && c.accounts[0]!.enabled);
+  assert.ok(found, 'the seed has an active app with a shared first account');
+  return found;
+}

@@ -1,0 +1,236 @@
+/**
+ * The customer's view while MX misbehaves, in Chromium through the demo: reads recover by retry, a write whose
+ * answer is lost is neither lost nor applied twice and the widget ends showing the true state, an expired token
+ * is replaced unnoticed, an outage of the token endpoint is survived, and an ended session is reported.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestDemo, type TestDemo } from '../support/demo.js';
+import {
+  accountSwitch, autoShareSwitch, eventually, HISTORY_APP, logIn, NOTICE, readWidget, showsTruth, STATUS, stopThroughDialog,
+  target, WIDGET,
+} from './dashboard.js';
+
+const ALEX = DEMO_CUSTOMERS.alex;
+const MODES = ['proxy', 'direct'] as const;
+type Mode = (typeof MODES)[number];
+
+describe('faults, seen from Chromium', () => {
+  let browser: Browser;
+  let demo: TestDemo;
+  let context: BrowserContext | undefined;
+  const truth = () => demo.sandbox!.consents(ALEX);
+  const stats = () => demo.sandbox!.stats();
+
+  before(async () => {
+    [browser, demo] = await Promise.all([
+      launchChromium(),
+      // A fixed seed: the `rate` faults below hit the same requests on every run.
+      startTestDemo({ env: { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000' }, sandbox: { faultSeed: 20_240_611 } }),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+  beforeEach(async () => {
+    await context?.close();
+    context = undefined;
+    demo.sandbox!.reset();
+    // The sandbox's reset does not reach the BFF: its cached token would outlive the clock it was issued by.
+    await demo.router.forgetCustomer(ALEX);
+  });
+
+  /** alex's dashboard in `mode`, loaded and showing the upstream's state. */
+  async function dashboard(mode: Mode): Promise<Page> {
+    context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, demo.url, 'alex', `?mode=${mode}`);
+    await showsTruth(page, truth);
+    return page;
+  }
+
+  const consent = (id: string) => truth().find((c) => c.id === id)!;
+
+  it('the_list_loads_although_30_percent_of_reads_fail_with_5xx_or_dropped_connections', async (t: TestContext) => {
+    const LOADS = 6;
+    let injected = 0;
+    let loads = 0;
+    const clicks: Record<Mode, number> = { proxy: 0, direct: 0 };
+    for (const mode of MODES) {
+      const page = await dashboard(mode);
+      for (const fault of [{ kind: 'error', status: 503, rate: 0.3 }, { kind: 'drop', rate: 0.3 }] as const) {
+        demo.sandbox!.faults.set({ list: fault });
+        const before = stats().list;
+        for (let i = 0; i < LOADS; i++) {
+          await page.reload();
+          // The widget's retries (and, in proxy mode, the BFF's) absorb the faults. Should all of a load's
+          // attempts fail, the customer gets the error panel and its "Try again", which is counted.
+          for (;;) {
+            const shown = await eventually(() => readWidget(page), (s) => !s.busy, 'the load to finish');
+            if (shown.notice === '') break;
+            clicks[mode]++;
+            await page.locator(`${NOTICE} [part~="button"]`).click();
+          }
+          await showsTruth(page, truth);
+        }
+        // Each load ends with exactly one answered list call; every other call was hit by the fault.
+        const calls = stats().list - before;
+        injected += calls - LOADS;
+        loads += LOADS;
+        t.diagnostic(`${mode} ${fault.kind}: ${LOADS} loads, ${calls} upstream list calls, ${calls - LOADS} faulted`);
+      }
+      demo.sandbox!.faults.clear();
+      await context!.close();
+      context = undefined;
+    }
+    t.diagnostic(`faults injected on reads: ${injected} over ${loads} loads; "Try again" needed: proxy ${clicks.proxy}, direct ${clicks.direct}`);
+    assert.ok(injected >= 10, `the faults fired (${injected})`);
+    // Proxy mode: 3 widget attempts × 3 BFF attempts; all nine failing at 30 % is a 1-in-50,000 event.
+    assert.equal(clicks.proxy, 0, 'in proxy mode the customer never sees the failure');
+  });
+
+  for (const mode of MODES) {
+    it(`${mode}_mode_writes_whose_answer_is_lost_after_they_applied_end_showing_the_true_state_applied_once`, async (t: TestContext) => {
+      const page = await dashboard(mode);
+      const app = target(truth());
+      const account = app.accounts[0]!;
+
+      // An account switch: MX applies it, then the connection dies before the answer. Resending the same
+      // absolute value (`enabled: false`) is harmless, so the retry (BFF's in proxy mode, widget's in direct)
+      // gets the answer: two PUTs upstream, one change.
+      demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop', next: 1 });
+      await accountSwitch(page, app, 0).click();
+      await showsTruth(page, truth);
+      assert.equal(consent(app.id).accounts[0]!.enabled, !account.enabled, 'the change landed, once: not toggled back');
+      assert.equal(stats().account, 2, 'one PUT applied and lost, one retry of the same value');
+      assert.match((await page.locator(STATUS).textContent()) ?? '', /saved/i, 'the customer is told it is saved');
+
+      // Auto-share: MX applies it and answers garbage; the same value is sent again.
+      demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'malformed', next: 1 });
+      await autoShareSwitch(page, app).click();
+      await showsTruth(page, truth);
+      assert.equal(consent(app.id).auto_enable_future_accounts, !app.auto_enable_future_accounts);
+      assert.equal(stats().auto_share, 2);
+
+      // Stop sharing, lost more than once: in proxy mode all 3 BFF attempts are lost (the BFF answers 502)
+      // and the widget's second attempt gets through: 4 PUTs; in direct mode the widget's first 2 attempts
+      // are lost: 3 PUTs. Stopping is one-way, so the repeats leave the first `revoked_at` in place.
+      const lost = mode === 'proxy' ? 3 : 2;
+      demo.sandbox!.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: lost });
+      await stopThroughDialog(page, app);
+      await showsTruth(page, truth);
+      assert.equal(await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).count(), 1, 'the app is in the history');
+      assert.match((await page.locator(STATUS).textContent()) ?? '', /stopped sharing/i);
+      assert.equal(stats().revoke, lost + 1);
+      const revokes = demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${app.id}/disable_app_sharing`));
+      assert.equal(revokes.length, lost + 1);
+      const revokedAt = consent(app.id).revoked_at!;
+      assert.ok(revokedAt < revokes[1]!.at, `revoked_at ${revokedAt} was set by the first PUT, before the retry at ${revokes[1]!.at}`);
+      t.diagnostic(`${mode}: faults injected on writes: ${1 + 1 + lost}; upstream PUTs account 2, auto_share 2, revoke ${lost + 1}`);
+    });
+
+    it(`${mode}_mode_a_change_that_never_gets_an_answer_is_reported_and_the_true_state_shown`, async () => {
+      const page = await dashboard(mode);
+      const app = target(truth());
+
+      // Every attempt applies and loses its answer: the widget says it failed, re-reads, and shows the switch
+      // as MX now has it (on), not as it was before the click.
+      const off = app.accounts.findIndex((a) => !a.enabled);
+      demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop' });
+      await accountSwitch(page, app, off).click();
+      await eventually(() => page.locator(STATUS).textContent(), (s) => /could not be saved/i.test(s ?? ''), 'a failure message');
+      demo.sandbox!.faults.clear();
+      await showsTruth(page, truth);
+      assert.equal(consent(app.id).accounts[off]!.enabled, true);
+      assert.equal(await accountSwitch(page, app, off).getAttribute('aria-checked'), 'true', 'the applied change is shown');
+
+      // Every attempt is dropped before MX applies it: the switch stays as it was, and the customer is told.
+      await page.reload();
+      await showsTruth(page, truth);
+      demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'drop' });
+      await autoShareSwitch(page, app).click();
+      await eventually(() => page.locator(STATUS).textContent(), (s) => /could not be saved/i.test(s ?? ''), 'a failure message');
+      demo.sandbox!.faults.clear();
+      await showsTruth(page, truth);
+      assert.equal(consent(app.id).auto_enable_future_accounts, app.auto_enable_future_accounts, 'nothing applied');
+      assert.equal(await autoShareSwitch(page, app).getAttribute('aria-checked'), String(app.auto_enable_future_accounts));
+    });
+  }
+
+  it('proxy_mode_a_token_expiring_mid_session_is_replaced_without_the_customer_noticing', async () => {
+    const page = await dashboard('proxy');
+    const app = target(truth());
+    const tokensBefore = stats().tokens_issued;
+    demo.sandbox!.clock.advance(301);
+    await accountSwitch(page, app, 0).click();
+    await showsTruth(page, truth);
+    assert.equal(consent(app.id).accounts[0]!.enabled, false);
+    assert.match((await page.locator(STATUS).textContent()) ?? '', /saved/i);
+    assert.equal(await page.locator(NOTICE).count(), 0, 'no error, no expiry shown');
+    assert.equal(stats().tokens_issued, tokensBefore + 1, 'one fresh token replaced the expired one');
+    await page.reload();
+    await showsTruth(page, truth);
+  });
+
+  it('a_token_endpoint_outage_spares_customers_with_a_cached_token_and_others_recover_by_retry_when_it_ends', async () => {
+    // proxy mode: the BFF holds alex's token, so the outage is invisible to him.
+    const page = await dashboard('proxy');
+    demo.sandbox!.faults.outage('token');
+    await page.reload();
+    await showsTruth(page, truth);
+
+    // direct mode, with no token anywhere yet: the load fails after its retries and says so, with a retry button.
+    await demo.router.forgetCustomer(ALEX);
+    const attempts = stats().token;
+    const lists = stats().list;
+    await page.goto(`${demo.url}/?mode=direct`);
+    await eventually(() => readWidget(page), (s) => s.notice !== '' && !s.busy, 'an error panel');
+    assert.match((await readWidget(page)).notice, /couldn.t load/i);
+    assert.ok(stats().token - attempts >= 2, 'the token request was retried');
+    assert.equal(stats().list, lists, 'MX was never called without a token');
+
+    // The outage ends; "Try again" loads the list.
+    demo.sandbox!.faults.endOutage('token');
+    await page.locator(`${NOTICE} [part~="button"]`).click();
+    await showsTruth(page, truth);
+  });
+
+  it('logging_out_in_another_tab_fires_consent_session_expired_and_the_demo_sends_the_customer_to_log_in', async () => {
+    const page = await dashboard('proxy');
+    const events: Array<{ type: string; bubbles: boolean; composed: boolean }> = [];
+    await page.exposeBinding('__sessionExpired', (_source, e: { type: string; bubbles: boolean; composed: boolean }) => {
+      events.push(e);
+    });
+    await page.evaluate(`document.querySelector('${WIDGET}').addEventListener('consent-session-expired',
+      (e) => window.__sessionExpired({ type: e.type, bubbles: e.bubbles, composed: e.composed }))`);
+
+    const other = await context!.newPage();
+    await other.goto(`${demo.url}/`);
+    await Promise.all([other.waitForURL(`${demo.url}/login`), other.getByRole('button', { name: /log out/i }).click()]);
+
+    const app = target(truth());
+    await Promise.all([page.waitForURL(`${demo.url}/login?expired=1`), accountSwitch(page, app, 0).click()]);
+    assert.deepEqual(events, [{ type: 'consent-session-expired', bubbles: true, composed: true }], 'fired once, bubbling and composed');
+    assert.match((await page.locator('[role=status]').textContent()) ?? '', /session ended/i, 'the login page says why');
+    assert.equal(consent(app.id).accounts[0]!.enabled, app.accounts[0]!.enabled, 'nothing was changed');
+  });
+
+  it('direct_mode_a_destroyed_session_shows_the_session_expired_message_in_a_page_that_keeps_the_widget', async () => {
+    const page = await dashboard('direct');
+    // This page handles the event itself (the demo's redirect is held back), so the widget's own message shows.
+    await page.evaluate(`window.addEventListener('consent-session-expired', (e) => e.stopPropagation(), true)`);
+    await context!.request.post(`${demo.url}/demo/logout`, { headers: { accept: 'application/json' } });
+    // The widget's in-memory MX token expires; getting another one needs the session, which is gone.
+    demo.sandbox!.clock.advance(301);
+    const app = target(truth());
+    await accountSwitch(page, app, 0).click();
+    const shown = await eventually(() => readWidget(page), (s) => /session has ended/i.test(s.notice), 'the session-expired message');
+    assert.equal(new URL(page.url()).pathname, '/', 'the page stayed');
+    assert.equal(shown.apps.length, 0, 'the consents are no longer shown');
+    assert.equal(consent(app.id).accounts[0]!.enabled, app.accounts[0]!.enabled, 'nothing was changed');
+  });
+});

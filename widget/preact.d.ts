@@ -1,0 +1,13 @@
+// Preact JSX typings for <consent-manager>: `import type {} from 'consent-manager/preact'` once, anywhere
+// in the app (or list it under compilerOptions.types).
+import type { JSX } from 'preact';
+import type { ConsentManager } from './consent-manager.js';
+import type { ConsentManagerJsxProps } from './jsx.js';
+
+declare module 'preact' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'consent-manager': JSX.HTMLAttributes<ConsentManager> & ConsentManagerJsxProps;
+    }
+  }
+}
