@@ -81,6 +81,7 @@ const judged = judge(bars, figures, failed).filter((j) => j.key in figures);
 console.log(renderTable({ figures, spread, notes, errors, failed, judged }));
 
 const seconds = Math.round((Date.now() - started) / 1000);
+const loadAfter = loadavg()[0]!;
 if (out) {
   const results = {
     ...figures,
@@ -95,14 +96,15 @@ if (out) {
       node: process.version,
       cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
       seconds,
-      load_average_1m: { before: loadBefore, after: loadavg()[0]! },
+      load_average_1m: { before: loadBefore, after: loadAfter },
     },
   };
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 const missed = judged.filter((j) => j.verdict === 'missed' || j.verdict === 'error');
-console.log(`\n${judged.filter((j) => j.verdict === 'met').length} of ${judged.length} bars met; ${seconds} s${out ? `; wrote ${out}` : ''}`);
+const load = `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus().length} CPUs`;
+console.log(`\n${judged.filter((j) => j.verdict === 'met').length} of ${judged.length} bars met; ${seconds} s; ${load}${out ? `; wrote ${out}` : ''}`);
 if (args.check && missed.length) {
   console.log(`check failed: ${missed.map((j) => `${j.key} = ${j.actual ?? j.verdict} (bar ${j.op} ${j.value})`).join('; ')}`);
   process.exitCode = 1;

@@ -4,7 +4,7 @@
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-function layout(lang: string, title: string, body: string): string {
+export function layout(lang: string, title: string, body: string, stylesheets: string[] = []): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
@@ -12,7 +12,7 @@ function layout(lang: string, title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/static/bank.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+${stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">\n`).join('')}<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="bank-header"><span class="bank-logo" aria-hidden="true">◆</span> Northwind Bank</header>
@@ -21,7 +21,7 @@ ${body}
 </html>`;
 }
 
-export function loginPage(users: string[], state: { error?: boolean; expired?: boolean }): string {
+export function loginPage(users: string[], state: { error?: boolean; expired?: boolean }, playground = false): string {
   const notice = state.error
     ? '<p class="notice notice-error" role="alert">That username and password do not match. Every demo user\'s password is <code>demo</code>.</p>'
     : state.expired
@@ -38,7 +38,7 @@ ${notice}
 <button type="submit">Log in</button>
 </form>
 <p class="hint">Demo users: ${users.map((u) => `<code>${escapeHtml(u)}</code>`).join(', ')}; password <code>demo</code>.</p>
-</main>`);
+${playground ? '<p class="hint">Or see every state of the widget in the <a href="/playground">playground</a>, no login needed.</p>\n' : ''}</main>`);
 }
 
 export interface BankPageOptions {
@@ -47,6 +47,8 @@ export interface BankPageOptions {
   modes: Array<'direct' | 'proxy'>;
   lang: 'en' | 'es';
   mountPath: string;
+  /** Link the playground (every state of the widget side by side). */
+  playground?: boolean;
 }
 
 export function bankPage(o: BankPageOptions): string {
@@ -63,7 +65,7 @@ export function bankPage(o: BankPageOptions): string {
 </nav>
 <main class="bank-main">
 <h1>${o.lang === 'es' ? 'Aplicaciones conectadas' : 'Connected apps'}</h1>
-<p class="demo-controls">Widget mode: ${modeLinks}. Language: ${langLinks}.</p>
+<p class="demo-controls">Widget mode: ${modeLinks}. Language: ${langLinks}.${o.playground ? ' Every state side by side: <a href="/playground">playground</a>.' : ''}</p>
 <consent-manager bff="${escapeHtml(o.mountPath)}" mode="${o.mode}"></consent-manager>
 </main>
 <script type="module" src="/assets/consent-manager.js"></script>

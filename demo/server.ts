@@ -10,6 +10,7 @@ import { createConsentRouter, type ConsentRouter } from '../server/router.js';
 import { openSharedStores } from '../server/shared-stores.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox/app.js';
 import { DEMO_CUSTOMERS } from './sandbox/seed.js';
+import { createPlayground } from './playground.js';
 import { mountDemoSite } from './site.js';
 
 export interface DemoOptions {
@@ -76,6 +77,15 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     ...shared.router,
   });
 
+  // The playground's fixture BFF mounts act as fixed sandbox customers: never in front of a real MX.
+  const playground = sandbox
+    ? createPlayground({
+      upstream: { baseUrl: mx.baseUrl, version: config.mx.version, clientId: mx.clientId, clientSecret: mx.clientSecret, timeouts: config.mx.timeouts },
+      allowedOrigins: [...config.allowedOrigins, new URL(publicUrl).origin],
+      logger,
+    })
+    : undefined;
+
   const bff = createBffApp({
     ...shared.app,
     config,
@@ -90,6 +100,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       modes: config.mode === 'both' ? ['proxy', 'direct'] : [config.mode],
       bundleDir: here('../dist'),
       staticDir: here('./public'),
+      playground,
     }),
   });
 
@@ -107,6 +118,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     async close() {
       await closeGracefully(server, 2_000);
       await router.close();
+      await playground?.close();
       await shared.close();
     },
   };

@@ -2,6 +2,7 @@ import express, { type Express, type Request } from 'express';
 import { logIn, logOut } from '../server/session.js';
 import type { ConsentRouter } from '../server/router.js';
 import { bankPage, loginPage } from './pages.js';
+import type { Playground } from './playground.js';
 
 export interface DemoSiteOptions {
   /** Demo login name → the customer's `openid_connect_user_id`. */
@@ -11,6 +12,8 @@ export interface DemoSiteOptions {
   modes: Array<'direct' | 'proxy'>;
   bundleDir: string;
   staticDir: string;
+  /** The playground's pages and fixture BFF mounts (only with the embedded sandbox). */
+  playground?: Playground;
 }
 
 /** The demo's own online banking: a login, a page embedding the widget, a logout. A bank has its own. */
@@ -18,9 +21,10 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
   const password = 'demo';
   app.use('/assets', express.static(o.bundleDir, { fallthrough: false, maxAge: 0 }));
   app.use('/static', express.static(o.staticDir, { fallthrough: false }));
+  o.playground?.mount(app);
 
   app.get('/login', (req, res) => {
-    res.type('html').send(loginPage(Object.keys(o.users), { error: 'error' in req.query, expired: 'expired' in req.query }));
+    res.type('html').send(loginPage(Object.keys(o.users), { error: 'error' in req.query, expired: 'expired' in req.query }, !!o.playground));
   });
 
   const forms = express.urlencoded({ extended: false, limit: '2kb' });
@@ -56,6 +60,7 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
       modes: o.modes,
       lang: pick(req, 'lang', ['en', 'es'] as const, 'en'),
       mountPath: o.mountPath,
+      playground: !!o.playground,
     }));
   });
 }

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export async function listen(port: number, host: string, handler?: RequestListener): Promise<{ server: Server; url: string }> {
@@ -14,6 +14,8 @@ export async function listen(port: number, host: string, handler?: RequestListen
 
 /** Stops accepting, lets in-flight requests finish (bounded), then drops what is left. */
 export async function closeGracefully(server: Server, graceMs = 10_000): Promise<void> {
+  // Answers given while draining close their connection, so no client sends its next request into a closing socket.
+  server.prependListener('request', (_req, res: ServerResponse) => { res.shouldKeepAlive = false; });
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -129,7 +129,7 @@ export const accountSwitch = (page: Page, c: Consent, accountIndex: number) =>
 /** The app's auto-share switch: the one after its account switches. */
 export const autoShareSwitch = (page: Page, c: Consent) => card(page, c.id).locator('[part~="switch"]').nth(c.accounts.length);
 
-/** Opens the stop dialog of the app, checks it names the app, confirms. */
+/** Opens the stop dialog of the app, checks it names the app, confirms, and waits for the app in the history. */
 export async function stopThroughDialog(page: Page, c: Consent): Promise<void> {
   await card(page, c.id).locator('[part~="stop-button"]').click();
   const dialog = page.locator(DIALOG);
@@ -137,6 +137,8 @@ export async function stopThroughDialog(page: Page, c: Consent): Promise<void> {
   assert.ok((await dialog.textContent())?.includes(c.application_name), 'the dialog names the app');
   await page.locator(CONFIRM).click();
   await dialog.waitFor({ state: 'hidden' });
+  // The stop starts on the dialog's close event, a moment after it is hidden: wait for its outcome.
+  await page.locator(`${HISTORY_APP}[data-id="${c.id}"]`).waitFor({ timeout: 10_000 });
 }
 
 /** One active consent with at least two accounts, one shared: the target of the change flows. */

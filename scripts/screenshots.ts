@@ -1,0 +1,56 @@
+// `npm run screenshots`: the README's pictures of the widget (light, dark, mobile), taken in Chromium from the
+// demo bank as customer alex and written to docs/. Run it after a visible change and commit the PNGs.
+import { mkdir, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { startDemo } from '../demo/server.js';
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { launchChromium } from '../test/support/browser.js';
+
+const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
+
+interface Shot {
+  file: string;
+  viewport: { width: number; height: number };
+  colorScheme: 'light' | 'dark';
+  isMobile?: boolean;
+}
+
+const SHOTS: Shot[] = [
+  { file: 'consent-manager-light.png', viewport: { width: 960, height: 820 }, colorScheme: 'light' },
+  { file: 'consent-manager-dark.png', viewport: { width: 960, height: 820 }, colorScheme: 'dark' },
+  { file: 'consent-manager-mobile.png', viewport: { width: 360, height: 760 }, colorScheme: 'light', isMobile: true },
+];
+
+async function shoot(browser: Browser, base: string, shot: Shot): Promise<void> {
+  const context = await browser.newContext({ viewport: shot.viewport, colorScheme: shot.colorScheme, isMobile: shot.isMobile, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'alex');
+  await page.fill('#password', 'demo');
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  await page.locator('consent-manager [part~="app"]').first().waitFor();
+  // Every logo loaded (or replaced by initials), fonts settled: the picture is the same on every run but the dates.
+  await page.waitForFunction(() => [...document.querySelector('consent-manager')!.shadowRoot!.querySelectorAll('img')].every((i) => i.complete));
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `${DOCS}${shot.file}` });
+  await context.close();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test' }, { requireUpstream: false });
+  const [browser, demo] = await Promise.all([launchChromium(), startDemo({ config, logger: createLogger('silent') })]);
+  try {
+    await mkdir(DOCS, { recursive: true });
+    for (const shot of SHOTS) {
+      await shoot(browser, demo.url, shot);
+      console.log(`docs/${shot.file}: ${((await stat(`${DOCS}${shot.file}`)).size / 1024).toFixed(0)} KB`);
+    }
+  } finally {
+    await browser.close();
+    await demo.close();
+  }
+}
+
+await main();
