@@ -29,7 +29,13 @@ const router = createConsentRouter({
   logger,
 });
 const users: Record<string, string> = DEMO_CUSTOMERS;
-const sameShape = { access_token: randomBytes(300).toString('base64url'), expires_at: new Date().toISOString(), api_base: mx.apiBase() };
+// As long as a real answer: one token fetched at start sets the length of the bare route's stand-in.
+const { token: real } = await router.broker.token(DEMO_CUSTOMERS.alex);
+const sameShape = {
+  access_token: randomBytes(real.length).toString('base64url').slice(0, real.length),
+  expires_at: new Date().toISOString(),
+  api_base: mx.apiBase(),
+};
 
 const app = createBffApp({
   config,
