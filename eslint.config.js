@@ -24,6 +24,11 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
   },
   {
+    // Code of a project that installs the packed tarball (test/package), in the browser or in Node.
+    files: ['test/package/consumer/**/*.{js,mjs}'],
+    languageOptions: { globals: { window: 'readonly', customElements: 'readonly', console: 'readonly', fetch: 'readonly' } },
+  },
+  {
     files: ['*.config.mjs', '.ci/**'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },

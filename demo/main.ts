@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     `  Northwind Bank demo: ${demo.url}`,
     `  Upstream: ${demo.sandbox ? `embedded MX sandbox at ${demo.url}/mx` : config.mx.baseUrl}`,
     `  Log in as ${users.join(', ')}; the password is "demo".`,
+    ...(demo.sandbox ? [`  Every state of the widget, no login: ${demo.url}/playground`] : []),
     '',
   ].join('\n'));
   onShutdown(() => demo.close());

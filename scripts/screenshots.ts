@@ -32,8 +32,9 @@ async function shoot(browser: Browser, base: string, shot: Shot): Promise<void> 
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
   await page.locator('consent-manager [part~="app"]').first().waitFor();
   // Every logo loaded (or replaced by initials), fonts settled: the picture is the same on every run but the dates.
-  await page.waitForFunction(() => [...document.querySelector('consent-manager')!.shadowRoot!.querySelectorAll('img')].every((i) => i.complete));
-  await page.evaluate(() => document.fonts.ready);
+  // (Page code as strings: this tsconfig has no DOM types.)
+  await page.waitForFunction("[...document.querySelector('consent-manager').shadowRoot.querySelectorAll('img')].every((i) => i.complete)");
+  await page.evaluate('document.fonts.ready.then(() => true)');
   await page.screenshot({ path: `${DOCS}${shot.file}` });
   await context.close();
 }

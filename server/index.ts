@@ -2,11 +2,17 @@
  * The package's server entry (`consent-manager/server`): what a bank needs to mount the BFF in its own
  * Express app, after its own session middleware:
  *
- *     app.use('/consent', createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub }));
+ *     app.use('/consent', createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub }), errorHandler(log));
  *
  * Everything else in server/ is this project's own wiring and may change without notice.
  */
 export { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } from './router.js';
+/**
+ * Answers what the router throws (bad input, upstream failures) as its JSON error shape. Mount it right after the
+ * router, on the same path, so the bank's own error pages stay as they are:
+ * `app.use('/consent', createConsentRouter(opts), errorHandler((err) => log.error(err)))`.
+ */
+export { errorHandler } from './errors.js';
 export type { UpstreamOptions, UpstreamTimeouts } from './upstream.js';
 export { createMemoryTokenStore, type CachedToken, type TokenStore } from './token-store.js';
 /** Several BFF instances behind a load balancer: spread `tokenStore` and `rateLimitStore` into the router options. */

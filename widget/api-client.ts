@@ -21,6 +21,13 @@ export interface ApiClient {
   setAutoShare(consentId: string, enabled: boolean): Promise<Consent>;
   setAccount(consentId: string, accountId: string, enabled: boolean): Promise<Consent>;
   stop(consentId: string): Promise<Consent>;
+  /**
+   * Sends a stop that must outlive the page (`fetch` with `keepalive`, e.g. on `pagehide`). No answer is
+   * awaited: a stop is one-way and idempotent, so the next load shows whether it landed.
+   */
+  beacon(consentId: string): void;
+  /** Direct mode: holds a token ready, since a page that is going away has no time to ask for one. */
+  arm(): Promise<void>;
 }
 
 export interface ApiClientOptions {
@@ -85,6 +92,7 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   bff = bff.replace(/\/+$/, '');
   let cached: Token | undefined;
   let pending: Promise<Token> | undefined;
+  let spare: Token | undefined;
 
   async function http(url: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
     let res: Response;
@@ -199,5 +207,18 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     setAutoShare: (id, enabled) => put(consentPaths.autoShare(id), { automatic_access: enabled }),
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
     stop: (id) => put(consentPaths.stop(id)),
+    beacon(id) {
+      const t = mode == 'direct' ? spare : { base: `${bff}/api`, auth: '' };
+      if (!t) return;
+      fetch(`${t.base}${consentPaths.stop(id)}`, {
+        method: 'PUT',
+        keepalive: true,
+        headers: t.auth ? { Authorization: t.auth } : { [CSRF_HEADER]: '1' },
+        credentials: t.auth ? 'omit' : 'same-origin',
+      }).catch(() => {});
+    },
+    async arm() {
+      if (mode == 'direct') spare = await getToken();
+    },
   };
 }

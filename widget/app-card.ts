@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { Consent, ConsentAccount } from '../contract/consent.js';
 import { formatDate, formatRelative, initials, lastDigits } from './format.js';
-import { safeIconUrl } from './safe-url.js';
+import { safeUrl } from './safe-url.js';
 import { fill, type Strings } from './strings.js';
 
 /** What a bank allows for a control: operable, shown as words only, or not shown. */
@@ -18,6 +18,25 @@ export const keys = {
   stop: (c: Consent) => JSON.stringify([c.id, 'stop']),
 };
 
+/** What the bank tells its customers about an app: the `directory` property, keyed by `application_name`. */
+export interface AppInfo {
+  /** A sentence or two about the app. */
+  description?: string;
+  /** FDX data clusters (`TRANSACTIONS`, …), said as sentences from the strings, or the bank's own sentences. */
+  data?: string[];
+  /** The intermediary the app reaches the bank through, e.g. `MX`. */
+  via?: string;
+  /** The app's privacy policy (`https:` or same-origin, else not shown). */
+  privacy?: string;
+  /** Where to ask the app to delete the customer's data (`https:` or same-origin, else not shown). */
+  deletion?: string;
+}
+
+export type Directory = Record<string, AppInfo>;
+
+/** When the app last read, or when it was connected if it never did. */
+export const lastUsed = (c: Consent) => c.last_accessed ?? c.consented_on;
+
 export interface CardContext {
   t: Strings;
   locale: string;
@@ -30,10 +49,17 @@ export interface CardContext {
   locked: boolean;
   /** Consent ids whose logo failed to load. */
   broken: ReadonlySet<string>;
+  /** Consent ids whose stop is confirmed and waiting (undo window, offline): their controls refuse input. */
+  held: ReadonlySet<string>;
+  /** Epoch ms: an active app unused since before this is marked as forgotten. */
+  forgotten: number;
+  directory: Directory;
+  /** In the review: the review's own buttons replace the card's. */
+  review?: boolean;
   onIconError(c: Consent): void;
   onAccount(c: Consent, a: ConsentAccount): void;
   onAutoShare(c: Consent): void;
-  onStop(c: Consent, e: Event): void;
+  onStop(c: Consent, e: Event, fraud?: boolean): void;
 }
 
 /**
@@ -55,7 +81,7 @@ const state = (on: boolean, key: string, ctx: CardContext, yes: string, no: stri
   html`<span class="state">${ctx.busy == key ? ctx.t.saving : on ? yes : no}</span>`;
 
 function logo(c: Consent, ctx: CardContext) {
-  const src = !ctx.broken.has(c.id) && safeIconUrl(c.application_icon_url);
+  const src = !ctx.broken.has(c.id) && safeUrl(c.application_icon_url);
   return src
     ? html`<img part="logo" class="logo" src=${src} alt="" referrerpolicy="no-referrer" @error=${() => ctx.onIconError(c)} />`
     : html`<span part="logo" class="logo" aria-hidden="true">${initials(c.application_name)}</span>`;
@@ -100,38 +126,80 @@ function autoShare(c: Consent, ctx: CardContext) {
   </div>`;
 }
 
+/** The bank's directory entry, if it has one; each part left out when the bank gives none. */
+function about(c: Consent, { t, directory }: CardContext) {
+  const app = c.application_name;
+  const info = Object.hasOwn(directory, app) ? directory[app] : undefined;
+  if (!info) return nothing;
+  const words = t as unknown as Record<string, string | undefined>;
+  const links = [
+    [info.privacy, t.privacy],
+    [info.deletion, fill(t.deletion, { app })],
+  ].flatMap(([href, text]) => {
+    const url = safeUrl(href);
+    return url ? [html`<li><a part="link" href=${url}>${text}</a></li>`] : [];
+  });
+  const parts = [
+    info.description && html`<p>${info.description}</p>`,
+    info.data?.length &&
+      html`<h4>${fill(t.canSee, { app })}</h4>
+        <ul class="dots">
+          ${info.data.map((d) => html`<li>${(/^[A-Z_]+$/.test(d) && words[d]) || d}</li>`)}
+        </ul>`,
+    info.via && html`<p>${fill(t.via, { via: info.via })}</p>`,
+    links.length && html`<ul>${links}</ul>`,
+  ].filter(Boolean);
+  return parts.length
+    ? html`<details part="details"><summary>${fill(t.about, { app })}</summary>${parts}</details>`
+    : nothing;
+}
+
 /**
  * One app. Every value from the upstream is bound as text or as a vetted URL, never as markup.
  * A stopped consent shows no accounts or switches: it shares nothing, whatever `accounts[].enabled` says.
  */
 export function appCard(c: Consent, ctx: CardContext) {
   const { t } = ctx;
+  const app = c.application_name;
   const stopped = c.revoked_at;
+  const held = ctx.held.has(c.id);
   const stopKey = keys.stop(c);
+  const used = lastUsed(c);
+  if (held) ctx = { ...ctx, locked: true };
+  const button = (label: string, text: string, part: string, fraud?: boolean) => html`<button
+    type="button"
+    class="btn ${fraud ? 'link' : ''}"
+    part="button ${part}"
+    aria-label=${label}
+    aria-busy=${!fraud && ctx.busy == stopKey}
+    aria-disabled=${ctx.locked}
+    @click=${(e: Event) => ctx.onStop(c, e, fraud)}
+  >
+    ${text}
+  </button>`;
   return html`<li class="app" part="app" data-id=${c.id}>
     <div class="head">
       ${logo(c, ctx)}
-      <h3 class="grow" part="app-name" tabindex=${stopped ? -1 : nothing}>${c.application_name}</h3>
-      <span class="badge ${stopped ? 'off' : 'on'}" part="badge">${stopped ? t.stopped : t.sharing}</span>
+      <h3 class="grow" part="app-name" tabindex="-1">${app}</h3>
+      <span class="badge ${stopped ? 'off' : 'on'}" part="badge">${stopped ? t.stopped : held || ctx.busy == stopKey ? t.stopping : t.sharing}</span>
     </div>
+    ${!stopped && Date.parse(used) < ctx.forgotten
+      ? html`<p class="flag" part="forgotten">${fill(t.unused, { date: formatDate(used, ctx.locale) })}</p>`
+      : nothing}
     <dl>
       <div><dt>${t.connectedSince}</dt><dd>${when(c.consented_on, ctx)}</dd></div>
       ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
       <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
     </dl>
+    ${about(c, ctx)}
     ${stopped
       ? nothing
       : html`${accounts(c, ctx)} ${autoShare(c, ctx)}
-          <button
-            type="button"
-            class="btn"
-            part="button stop-button"
-            aria-label=${fill(t.stopApp, { app: c.application_name })}
-            aria-busy=${ctx.busy == stopKey}
-            aria-disabled=${ctx.locked}
-            @click=${(e: Event) => ctx.onStop(c, e)}
-          >
-            ${ctx.busy == stopKey ? t.stopping : t.stop}
-          </button>`}
+        ${ctx.review
+          ? nothing
+          : html`<div class="bar">
+              ${button(fill(t.stopApp, { app }), t.stop, 'stop-button')}
+              ${button(`${t.unrecognized}: ${app}`, t.unrecognized, 'unrecognized-button', true)}
+            </div>`}`}
   </li>`;
 }

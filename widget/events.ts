@@ -21,11 +21,21 @@ export interface ConsentErrorDetail {
 }
 
 export interface ConsentBeforeStopDetail {
+  /** The app to stop; for "stop sharing with every app", the first of `consents`. */
   consent: Consent;
+  /** Every app this confirmation stops: `[consent]`, or all of them. */
+  consents: Consent[];
   /** After `preventDefault()`: go on and stop sharing. Later calls (of either function) do nothing. */
   resume(): void;
   /** After `preventDefault()`: keep sharing. Later calls (of either function) do nothing. */
   abandon(): void;
+}
+
+export interface ConsentUnrecognizedDetail {
+  /** The app the customer does not recognize, as the upstream last returned it. */
+  consent: Consent;
+  /** Whether sharing with it was stopped; the page's fraud flow should go on either way. */
+  stopped: boolean;
 }
 
 export interface ConsentEventMap {
@@ -34,6 +44,7 @@ export interface ConsentEventMap {
   'consent-error': CustomEvent<ConsentErrorDetail>;
   'consent-session-expired': CustomEvent<null>;
   'consent-before-stop': CustomEvent<ConsentBeforeStopDetail>;
+  'consent-unrecognized': CustomEvent<ConsentUnrecognizedDetail>;
 }
 
 declare global {

@@ -1,9 +1,10 @@
 /**
- * The logo URL to load, or null to show initials instead. Only `https:` anywhere, or plain `http:` on the
- * page's own origin (development): `javascript:`, `data:`, `blob:` and foreign cleartext URLs never load, so
- * an upstream record cannot run script, embed arbitrary content, or leak the customer's visit over http.
+ * The URL to load or link to, or null to leave it out (a logo falls back to initials, a link is not shown).
+ * Only `https:` anywhere, or plain `http:` on the page's own origin (development): `javascript:`, `data:`,
+ * `blob:` and foreign cleartext URLs never load, so an upstream record or a bank's misconfigured directory
+ * cannot run script, embed arbitrary content, or leak the customer's visit over http.
  */
-export function safeIconUrl(raw: string | null | undefined, base = document.baseURI): string | null {
+export function safeUrl(raw: string | null | undefined, base = document.baseURI): string | null {
   if (!raw) return null;
   let url: URL;
   try {

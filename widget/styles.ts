@@ -76,6 +76,17 @@ export const styles = css`
     background: var(--_surface);
     overflow-wrap: anywhere;
   }
+  .undo {
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    display: grid;
+    gap: 0.5rem;
+    margin-bottom: var(--_gap);
+  }
+  .undo:empty {
+    display: none;
+  }
   .history {
     display: grid;
     gap: var(--_gap);
@@ -129,10 +140,38 @@ export const styles = css`
     cursor: pointer;
     min-height: 1.5rem;
   }
-  button:focus-visible,
-  h3:focus-visible {
+  :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
+  }
+  a {
+    color: var(--_accent);
+  }
+  input,
+  select {
+    font: inherit;
+    min-height: 2.75rem;
+    padding: 0 0.5rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    color: inherit;
+    background: var(--_bg);
+  }
+  .tools label {
+    display: grid;
+  }
+  summary {
+    cursor: pointer;
+    padding-block: 0.25rem;
+  }
+  details > :not(summary) {
+    margin-top: 0.5rem;
+  }
+  .flag {
+    font-weight: 600;
+  }
+  progress {
+    width: 100%;
   }
   [aria-disabled='true'] {
     cursor: not-allowed;
@@ -151,6 +190,14 @@ export const styles = css`
     color: var(--_text);
     background: var(--_bg);
     font-weight: 600;
+  }
+  .link {
+    min-width: 0;
+    padding-inline: 0;
+    border-color: transparent;
+    background: none;
+    font-weight: 400;
+    text-decoration: underline;
   }
   .danger {
     border-color: var(--_danger);
@@ -198,13 +245,16 @@ export const styles = css`
     color: var(--_text);
     background: var(--_bg);
   }
-  dialog ul {
+  dialog ul,
+  .dots {
     list-style: disc;
     padding-left: 1.5rem;
   }
-  .actions {
+  .actions,
+  .bar {
     display: flex;
     flex-wrap: wrap;
+    align-items: center;
     gap: var(--_gap);
   }
   .actions .btn {
@@ -228,6 +278,16 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  @media print {
+    button,
+    .tools,
+    .undo {
+      display: none !important;
+    }
+    .app {
+      break-inside: avoid;
+    }
   }
   @media (prefers-reduced-motion: reduce) {
     * {

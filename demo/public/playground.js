@@ -1,5 +1,5 @@
 // The playground page: lists what the widgets fire, newest first, so frontend teams see each event and its detail.
-const EVENTS = ['consent-change', 'consent-stop', 'consent-error', 'consent-session-expired', 'consent-before-stop'];
+const EVENTS = ['consent-change', 'consent-stop', 'consent-error', 'consent-session-expired', 'consent-before-stop', 'consent-unrecognized'];
 const log = document.getElementById('event-log');
 
 const summary = (detail) => {

@@ -96,7 +96,11 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const requests = new RequestLog(500);
   // Validated now, so a bad start option fails at start rather than at the first reset.
   const startFaults = new Faults();
-  if (opts.faults !== undefined) startFaults.set(opts.faults);
+  try {
+    if (opts.faults !== undefined) startFaults.set(opts.faults);
+  } catch (err) {
+    throw new TypeError(`createSandbox: faults do not fit (as PUT /__sandbox/faults takes them): ${(err as Error).message}`, { cause: err });
+  }
   const newRandom = () => (opts.faultSeed === undefined ? Math.random : seededRandom(opts.faultSeed));
   let random = newRandom();
   const faults = new Faults(() => random());

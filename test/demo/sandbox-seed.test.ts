@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Consent } from '../../contract/consent.js';
-import { DEMO_CUSTOMERS, generatedCustomer, seedCustomers, TAMPER_CUSTOMER_ID } from '../../demo/sandbox/seed.js';
+import { DEMO_CUSTOMERS, generatedCustomer, seedCustomers, TAMPER_CUSTOMER_ID, XSS_FLAG } from '../../demo/sandbox/seed.js';
 import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
 import { api, CREDENTIALS, tokenFor } from './sandbox-helpers.js';
 
@@ -87,6 +87,26 @@ describe('demo customers', () => {
   it('sam has one app, new has none', () => {
     assert.equal(lists.get('sam')!.length, 1);
     assert.deepEqual(lists.get('new'), []);
+  });
+
+  it('mallory carries markup in every name and nickname and only unloadable icon urls', () => {
+    const apps = lists.get('mallory')!;
+    assert.ok(apps.length >= 5);
+    assert.ok(apps.some((c) => c.revoked_at !== null) && apps.some((c) => c.revoked_at === null), 'active and stopped, so history renders too');
+    const texts = [...apps.map((c) => c.application_name), ...apps.flatMap((c) => c.accounts.map((a) => a.nickname))];
+    for (const text of texts) assert.ok(text.includes(`window.${XSS_FLAG}`) || text.includes(XSS_FLAG), `a payload in ${text}`);
+    const markup = ['<img', '<script>', '<svg', '<a ', '<iframe', '<b ', '${', '{{'];
+    for (const m of markup) assert.ok(texts.some((t) => t.includes(m)), `some text carries ${m}`);
+    const icons = apps.map((c) => c.application_icon_url);
+    assert.ok(icons.every((u) => u !== null && !u.startsWith(s.url)), 'no icon the sandbox serves');
+    for (const scheme of [/^javascript:/, /^data:/, /^http:\/\/evil/, /^\s+javascript:/i, /^vbscript:/]) {
+      assert.ok(icons.some((u) => scheme.test(u!)), `an icon matching ${scheme}`);
+    }
+    // Still a well-formed consent list: the hostility is in the values, not the shape.
+    for (const c of apps) {
+      assert.match(c.id, /^CNS-/);
+      for (const a of c.accounts) assert.match(a.account_number_display, /^X{8}\d{4}$/);
+    }
   });
 
   it('many50 and many200 carry 50×3 and 200×10', () => {

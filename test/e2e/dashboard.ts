@@ -3,8 +3,10 @@
  * and comparing it with what the MX sandbox holds. Selectors are the widget's documented parts and roles.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Consent } from '../../contract/consent.js';
+import type { Sandbox } from '../../demo/sandbox/app.js';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
@@ -146,4 +148,89 @@ export function target(consents: readonly Consent[]): Consent {
   const found = consents.find((c) => c.revoked_at === null && c.accounts.length >= 2 && c.accounts[0]!.enabled);
   assert.ok(found, 'the seed has an active app with a shared first account');
   return found;
+}
+
+/**
+ * The whole journey as alex in `mode`: log in, list, an account off and on, auto-share flipped, stop sharing
+ * through the dialog, the app in the history, a reload showing the same, log out; then the upstream's final
+ * state checked. Returns the paths the browser requested. `watch` may attach listeners to the page first.
+ */
+export async function journey(
+  browser: Browser,
+  demo: { url: string; sandbox: Sandbox },
+  mode: 'proxy' | 'direct',
+  opts: { screenshot?: string; watch?: (page: Page) => void } = {},
+): Promise<string[]> {
+  const { sandbox } = demo;
+  sandbox.reset();
+  const truth = () => sandbox.consents(DEMO_CUSTOMERS.alex);
+  const before = truth();
+  const app = target(before);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+  const page: Page = await context.newPage();
+  const problems = watchPage(page);
+  opts.watch?.(page);
+  const paths: string[] = [];
+  page.on('request', (req) => paths.push(new URL(req.url()).pathname));
+  try {
+    await logIn(page, demo.url, 'alex');
+    await showsTruth(page, truth);
+    // The login lands on the default (proxy) mode; what counts is what the chosen mode requests.
+    paths.length = 0;
+    await page.goto(`${demo.url}/?mode=${mode}`);
+    await showsTruth(page, truth);
+    assert.equal((await readWidget(page)).apps.length, before.length, 'every app is listed');
+
+    // An account off, then on again.
+    const account = accountSwitch(page, app, 0);
+    assert.equal(await account.getAttribute('role'), 'switch');
+    assert.equal(await account.getAttribute('aria-checked'), 'true');
+    await account.click();
+    await showsTruth(page, truth);
+    assert.equal(truth().find((c) => c.id === app.id)!.accounts[0]!.enabled, false, 'the upstream has the account off');
+    assert.equal(await account.getAttribute('aria-checked'), 'false');
+    assert.match((await page.locator(STATUS).textContent()) ?? '', /saved/i);
+    await account.click();
+    await showsTruth(page, truth);
+    assert.equal(truth().find((c) => c.id === app.id)!.accounts[0]!.enabled, true, 'and on again');
+
+    // Auto-share flipped.
+    const auto = autoShareSwitch(page, app);
+    await auto.click();
+    await showsTruth(page, truth);
+    assert.equal(truth().find((c) => c.id === app.id)!.auto_enable_future_accounts, !app.auto_enable_future_accounts);
+    assert.equal(await auto.getAttribute('aria-checked'), String(!app.auto_enable_future_accounts));
+
+    // Stop sharing through the dialog: the app moves to the history at once.
+    await stopThroughDialog(page, app);
+    await showsTruth(page, truth);
+    assert.ok(truth().find((c) => c.id === app.id)!.revoked_at, 'the upstream has the consent stopped');
+    assert.equal(await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).count(), 1, 'the app is in the history');
+    assert.match((await page.locator(STATUS).textContent()) ?? '', new RegExp(`stopped sharing with ${app.application_name}`, 'i'));
+    assert.equal(await card(page, app.id).locator('[part~="stop-button"]').count(), 0, 'a stopped app offers no stop button');
+    if (opts.screenshot) await page.screenshot({ path: new URL(opts.screenshot, ARTIFACTS).pathname, fullPage: true });
+
+    // A reload shows the same state, read afresh from the upstream.
+    const shownBefore = await readWidget(page);
+    await page.reload();
+    const shownAfter = await showsTruth(page, truth);
+    assert.deepEqual(shownAfter.apps, shownBefore.apps, 'the same apps, switches and history after a reload');
+
+    // Log out: back at the login, and the dashboard is gone for this browser.
+    await Promise.all([page.waitForURL(`${demo.url}/login`), page.getByRole('button', { name: /log out/i }).click()]);
+    await page.goto(`${demo.url}/`);
+    assert.equal(new URL(page.url()).pathname, '/login');
+
+    // The upstream ends where the customer left it: only the target changed, exactly as shown.
+    const after = truth();
+    const changed = after.find((c) => c.id === app.id)!;
+    assert.deepEqual(changed.accounts, app.accounts, 'the account is back on, the others untouched');
+    assert.equal(changed.auto_enable_future_accounts, !app.auto_enable_future_accounts);
+    assert.ok(changed.revoked_at);
+    assert.deepEqual(after.filter((c) => c.id !== app.id), before.filter((c) => c.id !== app.id), 'no other app changed');
+    assert.deepEqual(problems, []);
+    return paths;
+  } finally {
+    await context.close();
+  }
 }

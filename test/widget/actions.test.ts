@@ -161,6 +161,10 @@ describe('consent-manager actions against the sandbox', () => {
     await el.updateComplete;
     await settled(el);
     el.bff = '/consent/';
+    el.undoSeconds = 5;
+    el.forgottenDays = 1;
+    el.fraudHref = '/report';
+    el.directory = { Fernpay: { description: 'Payments' } };
     await el.updateComplete;
     await settled(el);
     expect(events.counts()).to.deep.equal({
@@ -169,6 +173,7 @@ describe('consent-manager actions against the sandbox', () => {
       'consent-error': 0,
       'consent-session-expired': 0,
       'consent-before-stop': 0,
+      'consent-unrecognized': 0,
     });
   });
 

@@ -146,7 +146,8 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
     expect(rules.some((r) => r instanceof CSSMediaRule && r.conditionText.includes('forced-colors: active'))).to.equal(true);
     expect(el.shadowRoot!.delegatesFocus).to.equal(true);
     el.focus();
-    expect(el.shadowRoot!.activeElement == control(el, 'Share Everyday Checking ending'), 'first switch focused').to.equal(true);
+    // With more than a handful of apps, the search field comes first.
+    expect(el.shadowRoot!.activeElement == $(el, '[part~="search"]'), 'first control focused').to.equal(true);
   });
 
   it('announces outcomes through a status live region', async () => {

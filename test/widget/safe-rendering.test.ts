@@ -3,7 +3,7 @@ import { render } from 'lit';
 import '../../widget/define.js';
 import type { Consent } from '../../contract/consent.js';
 import { appCard, type CardContext } from '../../widget/app-card.js';
-import { safeIconUrl } from '../../widget/safe-url.js';
+import { safeUrl } from '../../widget/safe-url.js';
 import { en } from '../../widget/strings.js';
 import { styles } from '../../widget/styles.js';
 import { card, login, logout, mount, resetSandbox } from './support.js';
@@ -31,6 +31,9 @@ const context = (overrides: Partial<CardContext> = {}): CardContext => ({
   autoSharePolicy: 'editable',
   locked: false,
   broken: new Set(),
+  held: new Set(),
+  forgotten: -Infinity,
+  directory: {},
   onIconError: () => {},
   onAccount: () => {},
   onAutoShare: () => {},
@@ -55,9 +58,9 @@ describe('safe rendering', () => {
   describe('icon URL policy', () => {
     const base = `${location.origin}/bank/page`;
     it('loads https: and same-origin URLs', () => {
-      expect(safeIconUrl('https://cdn.example/logo.svg', base)).to.equal('https://cdn.example/logo.svg');
-      expect(safeIconUrl('/mx/logos/a.svg', base)).to.equal(`${location.origin}/mx/logos/a.svg`);
-      expect(safeIconUrl(`${location.origin}/x.png`, base)).to.equal(`${location.origin}/x.png`);
+      expect(safeUrl('https://cdn.example/logo.svg', base)).to.equal('https://cdn.example/logo.svg');
+      expect(safeUrl('/mx/logos/a.svg', base)).to.equal(`${location.origin}/mx/logos/a.svg`);
+      expect(safeUrl(`${location.origin}/x.png`, base)).to.equal(`${location.origin}/x.png`);
     });
 
     it('refuses script, data, blob, foreign cleartext and garbage', () => {
@@ -72,7 +75,7 @@ describe('safe rendering', () => {
         '',
         null,
       ]) {
-        expect(safeIconUrl(url, base), String(url)).to.equal(null);
+        expect(safeUrl(url, base), String(url)).to.equal(null);
       }
     });
   });

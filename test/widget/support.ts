@@ -99,6 +99,8 @@ export interface MountOptions {
   lang?: string;
   /** Listeners attached before the element connects, so no load-time event can be missed. */
   on?: Record<string, (e: Event) => void>;
+  /** Properties set once the first load settled (the bank's configuration). */
+  props?: Partial<Pick<ConsentManager, 'undoSeconds' | 'forgottenDays' | 'fraudHref' | 'directory' | 'strings'>>;
 }
 
 /** A `<consent-manager>` against the demo BFF, after its first load settled. */
@@ -112,10 +114,34 @@ export async function mount(opts: MountOptions = {}) {
     @consent-error=${opts.on?.['consent-error']}
   ></consent-manager>`);
   await settled(el);
+  if (opts.props) {
+    Object.assign(el, opts.props);
+    await el.updateComplete;
+  }
   return el;
 }
 
-const EVENTS = ['consent-change', 'consent-stop', 'consent-error', 'consent-session-expired', 'consent-before-stop'] as const;
+/** Confirms the open stop dialog. */
+export async function confirmDialog(el: ConsentManager) {
+  const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+  await waitUntil(() => dialog.open, 'dialog opens');
+  $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
+  await waitUntil(() => !dialog.open, 'dialog closes');
+}
+
+/** The element's focused control, inside its shadow root. */
+export const focused = (el: ConsentManager) => el.shadowRoot!.activeElement as HTMLElement | null;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const EVENTS = [
+  'consent-change',
+  'consent-stop',
+  'consent-error',
+  'consent-session-expired',
+  'consent-before-stop',
+  'consent-unrecognized',
+] as const;
 type EventName = (typeof EVENTS)[number];
 
 /** Records every consent-* event that reaches the document (so also proves they bubble out of the shadow root). */

@@ -1,0 +1,156 @@
+/**
+ * What the demo bank adds beyond a plain consent list, in Chromium against the embedded sandbox: the undo
+ * window after "Stop sharing" (the stop survives a closed page and a lost network; an undo sends nothing), the
+ * bank's app directory and fraud link, forgotten apps, and the record downloaded as JSON. The demo runs under
+ * its strict CSP throughout.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Consent } from '../../contract/consent.js';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { card, CONFIRM, DIALOG, eventually, HISTORY_APP, logIn, STATUS, watchPage, WIDGET } from './dashboard.js';
+
+const ALEX = DEMO_CUSTOMERS.alex;
+
+/** The part of the downloaded record this test reads (widget/receipt.ts has the whole shape). */
+interface SavedRecord {
+  connections: Array<{ application_name: string; status: string }>;
+  changes: Array<{ application_name: string; kind: string; enabled?: boolean }>;
+}
+const UNDO = `${WIDGET} [part~="undo"]`;
+
+describe('beyond the consent list, in the demo bank', () => {
+  let browser: Browser;
+  let demo: TestDemo;
+  let context: BrowserContext | undefined;
+  const truth = () => demo.sandbox!.consents(ALEX);
+  const byName = (name: string) => truth().find((c) => c.application_name === name)!;
+  const revokes = (c: Consent) => demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
+
+  before(async () => {
+    [browser, demo] = await Promise.all([launchChromium(), startTestDemo()]);
+  });
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await demo?.close();
+  });
+  beforeEach(async () => {
+    await context?.close();
+    context = undefined;
+    demo.sandbox!.reset();
+    await demo.router.forgetCustomer(ALEX);
+  });
+
+  async function dashboard(query: string): Promise<{ page: Page; problems: string[] }> {
+    context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await logIn(page, demo.url, 'alex', query);
+    await page.locator(`${WIDGET} [part~="app"]`).first().waitFor();
+    return { page, problems };
+  }
+
+  /** Confirms "Stop sharing" for the app and waits for its undo window to open. */
+  async function stopWithUndo(page: Page, c: Consent): Promise<void> {
+    await card(page, c.id).locator('[part~="stop-button"]').click();
+    await page.locator(DIALOG).waitFor({ state: 'visible' });
+    await page.locator(CONFIRM).click();
+    await page.locator(UNDO).waitFor();
+    assert.match((await page.locator(UNDO).textContent()) ?? '', new RegExp(`Sharing with ${c.application_name} stops in \\d+ s`));
+  }
+
+  it('the_demo_shows_its_directory_and_forgotten_apps_and_offers_the_undo_window_under_its_strict_csp', async () => {
+    const { page, problems } = await dashboard('');
+    const forgotten = await page.locator(`${WIDGET} [part~="app"]:has([part~="forgotten"]) [part~="app-name"]`).allTextContents();
+    assert.deepEqual(forgotten.sort(), ['Harborline Lending', 'Quillfile Tax']);
+
+    const harborline = card(page, byName('Harborline Lending').id);
+    await harborline.locator('summary').click();
+    const details = harborline.locator('[part~="details"]');
+    assert.match((await details.textContent()) ?? '', /Connected through MX/);
+    assert.match((await details.textContent()) ?? '', /Your statements/);
+    assert.equal(await details.locator('a').first().getAttribute('href'), 'https://harborline.example/privacy');
+    assert.equal(await card(page, byName('Summitvest Investing').id).locator('[part~="details"]').count(), 0);
+
+    assert.equal(await page.locator('.demo-controls a', { hasText: '10 s' }).getAttribute('href'), '/?undo=10');
+    assert.deepEqual(problems, []);
+  });
+
+  for (const mode of ['proxy', 'direct'] as const) {
+    it(`${mode}_mode_closing_the_page_during_the_undo_window_still_stops_sharing`, async () => {
+      const { page, problems } = await dashboard(`?mode=${mode}&undo=30`);
+      const app = byName('Harborline Lending');
+      await stopWithUndo(page, app);
+      await page.waitForTimeout(200);
+      assert.equal(byName('Harborline Lending').revoked_at, null, 'nothing sent during the window');
+      assert.deepEqual(problems, []);
+
+      await page.close();
+      await eventually(() => byName('Harborline Lending').revoked_at, (at) => at !== null, 'the stop reached MX after the page closed');
+      assert.equal(revokes(app).length, 1);
+    });
+  }
+
+  it('losing_the_network_during_the_undo_window_stops_sharing_once_it_returns', async () => {
+    const { page } = await dashboard('?undo=2');
+    const app = byName('Quillfile Tax');
+    await stopWithUndo(page, app);
+    await context!.setOffline(true);
+    await eventually(() => page.locator(STATUS).textContent(), (s) => /offline/i.test(s ?? ''), 'the customer is told it waits for the network');
+    await page.waitForTimeout(500);
+    assert.equal(revokes(app).length, 0);
+    assert.equal(byName('Quillfile Tax').revoked_at, null);
+
+    await context!.setOffline(false);
+    await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).waitFor({ timeout: 10_000 });
+    assert.ok(byName('Quillfile Tax').revoked_at, 'stopped upstream');
+    assert.equal(revokes(app).length, 1, 'sent once');
+    assert.match((await page.locator(STATUS).textContent()) ?? '', /You stopped sharing with Quillfile Tax/);
+  });
+
+  it('undo_within_the_window_sends_nothing_even_when_the_page_then_closes', async () => {
+    const { page } = await dashboard('?undo=2');
+    const app = byName('Harborline Lending');
+    await stopWithUndo(page, app);
+    await page.locator(`${WIDGET} [part~="undo-button"]`).click();
+    assert.match((await page.locator(STATUS).textContent()) ?? '', /still sharing with Harborline Lending/);
+    await page.waitForTimeout(2_500);
+    await page.close();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(byName('Harborline Lending').revoked_at, null);
+    assert.equal(revokes(app).length, 0, 'no revoke request reached the sandbox');
+    assert.equal(demo.sandbox!.stats().revoke, 0);
+  });
+
+  it('an_app_the_customer_does_not_recognize_is_stopped_and_the_fraud_link_opens_the_banks_page', async () => {
+    const { page, problems } = await dashboard('?undo=10');
+    const app = byName('Fernpay');
+    await card(page, app.id).locator('[part~="unrecognized-button"]').click();
+    await page.locator(CONFIRM).click();
+    const link = page.locator(`${WIDGET} [part~="fraud"] a`);
+    await link.waitFor();
+    assert.ok(byName('Fernpay').revoked_at, 'stopped at once, no undo window');
+    await Promise.all([page.waitForURL(`${demo.url}/static/report-fraud.html`), link.click()]);
+    assert.deepEqual(problems, []);
+  });
+
+  it('the_record_downloads_as_json_with_the_connections_and_this_visits_changes', async () => {
+    const { page, problems } = await dashboard('');
+    const app = byName('Nestward Rent Reporting');
+    await card(page, app.id).locator('[part~="switch"]').first().click();
+    await eventually(() => page.locator(STATUS).textContent(), (s) => /saved/.test(s ?? ''), 'the change is saved');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`${WIDGET} [part~="download-button"]`).click()]);
+    assert.match(download.suggestedFilename(), /^connected-apps-\d{4}-\d\d-\d\d\.json$/);
+    const saved = JSON.parse(await readFile((await download.path())!, 'utf8')) as SavedRecord;
+    assert.equal(saved.connections.length, truth().length);
+    assert.deepEqual(saved.changes.map((c) => [c.application_name, c.kind, c.kind === 'account' && c.enabled]), [
+      ['Nestward Rent Reporting', 'account', false],
+    ]);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * A hostile site open in the customer's own browser, while the customer is logged in to the bank: it tries
+ * the forgeries a browser allows (simple fetches, `no-cors`, preflighted PUTs, `text/plain` form posts, a form
+ * from a sandboxed frame with `Origin: null`) and a session id planted before login. None gets anything done.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { launchChromium } from '../support/browser.js';
+import { Customer } from '../support/client.js';
+import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { eventually, logIn, showsTruth, target } from './dashboard.js';
+
+const ALEX = DEMO_CUSTOMERS.alex;
+
+/** The attacks, run as the hostile page's own script; resolves to what the page could learn from each. */
+const attacks = (bff: string, consentId: string) => `(async () => {
+  const outcome = async (p) => p.then((r) => 'answered ' + r.type + ' ' + r.status, (e) => 'refused: ' + e.name);
+  const results = {};
+  results.simple_get = await outcome(fetch('${bff}/consent/api/consent_management', { credentials: 'include' }));
+  results.no_cors_token = await outcome(fetch('${bff}/consent/token', { method: 'POST', mode: 'no-cors', credentials: 'include',
+    headers: { 'Content-Type': 'text/plain' }, body: '{}' }));
+  results.preflighted_stop = await outcome(fetch('${bff}/consent/api/consent_management/${consentId}/disable_app_sharing',
+    { method: 'PUT', credentials: 'include', headers: { 'X-CSRF': '1' } }));
+  results.preflighted_token = await outcome(fetch('${bff}/consent/token', { method: 'POST', credentials: 'include',
+    headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' }, body: '{}' }));
+  // Frame navigations are awaited for at most 5 s, so a browser that blocks one cannot hang the test.
+  const within = (p) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000))]);
+  const frameLoaded = (frame) => new Promise((resolve) => frame.addEventListener('load', () => resolve('loaded'), { once: true }));
+  // A text/plain form post, the classic JSON CSRF, into a hidden frame.
+  const sink = document.createElement('iframe');
+  sink.name = 'sink';
+  document.body.append(sink);
+  const form = document.createElement('form');
+  Object.assign(form, { method: 'POST', action: '${bff}/consent/token', enctype: 'text/plain', target: 'sink' });
+  const field = document.createElement('input');
+  Object.assign(field, { name: '{"customer":"', value: '${DEMO_CUSTOMERS.sam}"}' });
+  form.append(field);
+  document.body.append(form);
+  const posted = frameLoaded(sink);
+  form.submit();
+  results.form_post = await within(posted);
+  // The same from a sandboxed frame, whose requests carry Origin: null.
+  const jail = document.createElement('iframe');
+  jail.setAttribute('sandbox', 'allow-forms allow-scripts');
+  jail.srcdoc = '<form method="post" action="${bff}/consent/token" enctype="text/plain"><input name="x" value="1"></form>'
+    + '<script>document.forms[0].submit()<' + '/script>';
+  document.body.append(jail);
+  results.null_origin_form_post = 'sent';
+  return results;
+})()`;
+
+describe('a hostile site in the customer’s browser', () => {
+  let browser: Browser;
+  let demo: TestDemo;
+  let attacker: Server;
+  let attackerUrl: string;
+  const logs: Array<{ method?: string; path?: string; status?: number }> = [];
+
+  before(async () => {
+    const logStream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as (typeof logs)[number]);
+        cb();
+      },
+    });
+    attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Win a prize</title>'));
+    attacker.listen(0, '127.0.0.1');
+    await once(attacker, 'listening');
+    // Another port on the same host: another origin, but the same site, so the Lax session cookie IS sent.
+    attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`;
+    [browser, demo] = await Promise.all([launchChromium(), startTestDemo({ logStream })]);
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+    attacker?.closeAllConnections();
+    attacker?.close();
+  });
+
+  it('forged_requests_from_another_origin_carry_the_session_cookie_yet_change_nothing_and_reach_no_upstream', async (t: TestContext) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await logIn(page, demo.url, 'alex');
+      const truth = () => demo.sandbox!.consents(ALEX);
+      await showsTruth(page, truth);
+      demo.sandbox!.reset();
+      const before = truth();
+      logs.length = 0;
+
+      await page.goto(attackerUrl);
+      const results = await page.evaluate(attacks(demo.url, target(before).id)) as Record<string, string>;
+      t.diagnostic(`what the hostile page saw: ${JSON.stringify(results)}`);
+      // The page learns nothing: cross-origin answers are unreadable (no CORS grant; helmet's
+      // Cross-Origin-Resource-Policy blocks even the opaque no-cors one) or never sent (preflight refused).
+      for (const name of ['simple_get', 'no_cors_token', 'preflighted_stop', 'preflighted_token']) {
+        assert.match(results[name]!, /^refused|^answered opaque 0$/, name);
+      }
+
+      // The sandboxed frame's post is not awaited in the page (its refused answer may never "load"): wait here.
+      const bffLog = () => logs.filter((l) => l.path?.startsWith('/consent/'));
+      const reached = await eventually(bffLog, (l) => l.filter((x) => x.method === 'POST').length >= 3, 'the three forged posts');
+      const forgeries = reached.filter((l) => l.status === 403);
+      t.diagnostic(`forgeries from the hostile page: ${Object.keys(results).length}; reached the BFF: ${reached.length}, `
+        + `refused 403: ${forgeries.length}; ${reached.map((l) => `${l.method} ${l.path} ${l.status}`).join(', ')}`);
+      assert.equal(forgeries.length, reached.length, 'every forged request that reached the BFF was refused');
+      assert.ok(!reached.some((l) => l.method === 'PUT'), 'no preflighted write was ever sent');
+      assert.ok(forgeries.length >= 4, 'the simple fetch, the no-cors post and both form posts were refused');
+      assert.equal(demo.sandbox!.stats().total, 0, 'no upstream call');
+      assert.deepEqual(truth(), before, 'nothing changed');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a_session_id_planted_before_login_is_worthless_after_the_customer_logs_in', async () => {
+    // The attacker obtains a valid session id of their own and plants it in the victim's browser.
+    const planter = new Customer(demo.url);
+    assert.equal((await planter.login('sam')).status, 200);
+    const planted = planter.cookie.split('=')[1]!;
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'consent.sid', value: planted, url: demo.url }]);
+    const page = await context.newPage();
+    try {
+      await logIn(page, demo.url, 'alex');
+      await showsTruth(page, () => demo.sandbox!.consents(ALEX));
+      const cookie = (await context.cookies(demo.url)).find((c) => c.name === 'consent.sid');
+      assert.ok(cookie && cookie.value !== planted, 'login issued a new session id');
+
+      // The planted id now names no one: alex's token and consents stay out of the attacker's reach.
+      for (const res of [await planter.token(), await planter.request('GET', '/consent/api/consent_management')]) {
+        assert.equal(res.status, 401);
+        assert.ok(!(await res.text()).includes(ALEX));
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});

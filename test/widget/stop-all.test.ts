@@ -1,0 +1,100 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../widget/define.js';
+import { $, $$, confirmDialog, login, logout, mount, recordEvents, resetSandbox, settled, setFaults, sleep, stats, statusText, upstreamConsents } from './support.js';
+
+describe('stopping sharing with every app', () => {
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    events = recordEvents();
+  });
+  afterEach(async () => {
+    events.stop();
+    await logout();
+  });
+
+  it('is offered only when more than one app shares', async () => {
+    await logout();
+    await login('sam');
+    const el = await mount();
+    expect($(el, '[part~="stop-all-button"]')).to.equal(null);
+  });
+
+  it('stops every app after one confirmation, showing how far it got', async () => {
+    const el = await mount();
+    await setFaults({ endpoint: 'revoke', kind: 'latency', latency_ms: 150 });
+    const all = $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!;
+    expect(all.textContent!.trim()).to.equal('Stop sharing with every app');
+    all.click();
+    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    await waitUntil(() => dialog.open, 'dialog');
+    expect(dialog.querySelector('h2')!.textContent).to.equal('Stop sharing with all 6 apps?');
+    expect([...dialog.querySelectorAll('li')].map((li) => li.textContent)).to.have.members([
+      'Fernpay',
+      'Summitvest Investing',
+      'Harborline Lending',
+      'Nestward Rent Reporting',
+      'Ledgerleaf Budget',
+      'Quillfile Tax',
+    ]);
+    expect(dialog.textContent).to.contain('is not deleted');
+    await expect(el).to.be.accessible();
+    await confirmDialog(el);
+
+    await waitUntil(() => $(el, '[part~="progress"]'), 'progress shown');
+    const progress = $(el, '[part~="progress"]')!;
+    expect(progress.textContent).to.contain('Stopping…');
+    expect(progress.textContent).to.contain('Waiting');
+    await waitUntil(() => ($<HTMLProgressElement>(el, '[part~="progress"] progress')?.value ?? 0) >= 1, 'first app done', {
+      timeout: 3000,
+    });
+    await expect(el).to.be.accessible();
+
+    await waitUntil(() => $$(el, '.history li.app').length == 8, 'all in the history', { timeout: 8000 });
+    await settled(el);
+    expect(statusText(el)).to.equal('You stopped sharing with 6 apps.');
+    expect($(el, '[part~="progress"]')).to.equal(null);
+    expect($(el, '[part~="stop-all-button"]')).to.equal(null);
+    expect((await stats()).revoke).to.equal(6);
+    expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 6, 'consent-error': 0 });
+    expect(events.seen['consent-before-stop'][0]!.detail.consents).to.have.length(6);
+    expect((await upstreamConsents()).every((c) => c.revoked_at)).to.equal(true);
+  });
+
+  it('names the apps it could not stop and retries only those', async () => {
+    const el = await mount();
+    // Each failing stop is tried three times by the widget: the first two apps fail, the rest go through.
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 500, next: 6 });
+    $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!.click();
+    await confirmDialog(el);
+    await waitUntil(() => statusText(el).startsWith('Stopped 4 of 6.'), 'partial outcome announced', { timeout: 8000 });
+    expect(statusText(el)).to.equal('Stopped 4 of 6. Could not stop: Fernpay, Summitvest Investing.');
+    await settled(el);
+    const progress = $(el, '[part~="progress"]')!;
+    expect(progress.textContent!.match(/Not stopped/g)).to.have.length(2);
+    expect(events.counts()).to.include({ 'consent-stop': 4, 'consent-error': 2 });
+    expect($$(el, '.history li.app').length).to.equal(6);
+    await expect(el).to.be.accessible();
+
+    progress.querySelector<HTMLButtonElement>('button')!.click();
+    await waitUntil(() => $$(el, '.history li.app').length == 8, 'the two stopped on retry', { timeout: 8000 });
+    await settled(el);
+    expect(statusText(el)).to.equal('You stopped sharing with 2 apps.');
+    expect((await stats()).revoke).to.equal(6 + 4 + 2, 'only the failed ones were sent again');
+    expect(events.counts()['consent-stop']).to.equal(6);
+  });
+
+  it('takes back stopping every app with one Undo', async () => {
+    const el = await mount({ props: { undoSeconds: 1 } });
+    $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!.click();
+    await confirmDialog(el);
+    await waitUntil(() => $(el, '[part~="undo"]'), 'window open');
+    expect($(el, '[part~="undo"]')!.textContent).to.contain('Sharing with 6 apps stops in');
+    $<HTMLButtonElement>(el, '[part~="undo-button"]')!.click();
+    await waitUntil(() => statusText(el) == 'You are still sharing with 6 apps.', 'undo announced');
+    await sleep(1500);
+    expect((await stats()).revoke).to.equal(0);
+    expect($$(el, '.history li.app').length).to.equal(2);
+  });
+});

@@ -1,0 +1,108 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../widget/define.js';
+import {
+  $,
+  card,
+  confirmDialog,
+  control,
+  focused,
+  login,
+  logout,
+  mount,
+  MODES,
+  recordEvents,
+  resetSandbox,
+  settled,
+  sleep,
+  stats,
+  statusText,
+  upstreamConsents,
+} from './support.js';
+
+const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
+
+describe('undoing "Stop sharing" (undo-seconds)', () => {
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    events = recordEvents();
+  });
+  afterEach(async () => {
+    events.stop();
+    await logout();
+  });
+
+  it('holds a confirmed stop for the window, announces it, and sends it once the window ends', async () => {
+    const el = await mount({ props: { undoSeconds: 2 } });
+    control(el, 'Stop sharing with Harborline Lending').click();
+    await confirmDialog(el);
+    await waitUntil(() => focused(el)?.matches('[part~="undo-button"]'), 'focus moved to Undo');
+    expect(focused(el)!.getAttribute('aria-label')).to.equal('Undo stopping sharing with Harborline Lending');
+    await waitUntil(() => statusText(el) != '', 'announced');
+    expect(statusText(el)).to.equal('Sharing with Harborline Lending will stop in 2 seconds. You can undo it until then.');
+    expect($(el, '[part~="undo"]')!.textContent).to.match(/Sharing with Harborline Lending stops in [12] s\./);
+    const harborline = card(el, 'Harborline Lending');
+    expect(harborline.querySelector('[part~="badge"]')!.textContent).to.equal('Stopping…');
+    for (const sw of harborline.querySelectorAll('[role="switch"]')) expect(sw.getAttribute('aria-disabled')).to.equal('true');
+    expect(control(el, 'Share new accounts with Fernpay').getAttribute('aria-disabled')).to.equal('false', 'other apps stay operable');
+    await expect(el).to.be.accessible();
+    expect((await stats()).revoke).to.equal(0, 'nothing sent during the window');
+    expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 0 });
+
+    await waitUntil(() => card(el, 'Harborline Lending').closest('.history'), 'stopped when the window ended', { timeout: 5000 });
+    await settled(el);
+    expect(statusText(el)).to.equal('You stopped sharing with Harborline Lending.');
+    expect($(el, '[part~="undo"]')).to.equal(null);
+    expect((await stats()).revoke).to.equal(1);
+    expect(events.counts()['consent-stop']).to.equal(1);
+    expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus followed the app from the Undo button it lost');
+  });
+
+  it('takes the stop back with Undo, so no stop ever reaches the upstream', async () => {
+    const el = await mount({ props: { undoSeconds: 1 } });
+    control(el, 'Stop sharing with Harborline Lending').click();
+    await confirmDialog(el);
+    await waitUntil(() => $(el, '[part~="undo-button"]'), 'undo offered');
+    $<HTMLButtonElement>(el, '[part~="undo-button"]')!.click();
+    await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'undo announced');
+    expect($(el, '[part~="undo"]')).to.equal(null);
+    expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus on the app kept');
+    await sleep(1500);
+    expect((await stats()).revoke).to.equal(0);
+    expect((await upstreamApp('Harborline Lending')).revoked_at).to.equal(null);
+    expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Sharing');
+    expect(events.counts()['consent-stop']).to.equal(0);
+    el.remove();
+    await sleep(300);
+    expect((await stats()).revoke).to.equal(0, 'an undone stop is not sent when the element leaves');
+  });
+
+  it('keeps separate windows apart: undoing one stop leaves the other to run out', async () => {
+    const el = await mount({ props: { undoSeconds: 1 } });
+    control(el, 'Stop sharing with Harborline Lending').click();
+    await confirmDialog(el);
+    await waitUntil(() => $(el, '[part~="undo"]'), 'first window');
+    control(el, 'Stop sharing with Quillfile Tax').click();
+    await confirmDialog(el);
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="undo"]').length == 2, 'two windows');
+    control(el, 'Undo stopping sharing with Quillfile Tax').click();
+    await waitUntil(() => card(el, 'Harborline Lending').closest('.history'), 'Harborline stopped', { timeout: 4000 });
+    await settled(el);
+    expect(card(el, 'Quillfile Tax').closest('.history')).to.equal(null);
+    expect((await stats()).revoke).to.equal(1);
+  });
+
+  for (const mode of MODES) {
+    it(`sends a stop still in its window when the element leaves the page (${mode} mode)`, async () => {
+      const el = await mount({ mode, props: { undoSeconds: 30 } });
+      control(el, 'Stop sharing with Quillfile Tax').click();
+      await confirmDialog(el);
+      await waitUntil(() => $(el, '[part~="undo"]'), 'window open');
+      await sleep(100);
+      el.remove();
+      await waitUntil(async () => (await upstreamApp('Quillfile Tax')).revoked_at, 'stopped upstream', { timeout: 4000 });
+      expect((await stats()).revoke).to.equal(1);
+    });
+  }
+});

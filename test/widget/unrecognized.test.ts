@@ -1,0 +1,58 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../widget/define.js';
+import { $, card, confirmDialog, control, focused, login, logout, mount, recordEvents, resetSandbox, settled, setFaults, stats } from './support.js';
+
+describe('"I don’t recognize this app"', () => {
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    events = recordEvents();
+  });
+  afterEach(async () => {
+    events.stop();
+    await logout();
+  });
+
+  it('stops the app at once, fires consent-unrecognized and links to the bank’s fraud page', async () => {
+    // An undo window does not apply: an app the customer does not know should lose access now.
+    const el = await mount({ props: { fraudHref: '/bank/report-fraud', undoSeconds: 30 } });
+    control(el, 'I don’t recognize this app: Quillfile Tax').click();
+    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    await waitUntil(() => dialog.open, 'dialog');
+    expect(dialog.querySelector('h2')!.textContent).to.equal('Don’t recognize Quillfile Tax?');
+    expect(dialog.textContent).to.contain('We will stop sharing with Quillfile Tax now');
+    expect($(el, '[part~="confirm-button"]')!.textContent!.trim()).to.equal('Stop sharing and report');
+    await expect(el).to.be.accessible();
+    await confirmDialog(el);
+
+    await waitUntil(() => events.seen['consent-unrecognized'].length == 1, 'event fired', { timeout: 4000 });
+    const { detail } = events.seen['consent-unrecognized'][0]!;
+    expect(detail.stopped).to.equal(true);
+    expect(detail.consent.application_name).to.equal('Quillfile Tax');
+    expect(detail.consent.revoked_at).to.be.a('string');
+    expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 1 });
+    await settled(el);
+    expect(card(el, 'Quillfile Tax').closest('.history')).to.exist;
+    expect($(el, '[part~="undo"]')).to.equal(null);
+    const link = $<HTMLAnchorElement>(el, '[part~="fraud"] a')!;
+    expect(link.textContent).to.equal('Report Quillfile Tax to us');
+    expect(link.href).to.equal(`${location.origin}/bank/report-fraud`);
+    await waitUntil(() => focused(el) == link, 'focus on the report link');
+    expect((await stats()).revoke).to.equal(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('still hands over to the fraud flow when the stop fails, and never links to an unsafe URL', async () => {
+    const el = await mount({ props: { fraudHref: 'javascript:alert(1)' } });
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
+    control(el, 'I don’t recognize this app: Fernpay').click();
+    await confirmDialog(el);
+    await waitUntil(() => events.seen['consent-unrecognized'].length == 1, 'event fired', { timeout: 6000 });
+    expect(events.seen['consent-unrecognized'][0]!.detail.stopped).to.equal(false);
+    await settled(el);
+    expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
+    expect($(el, '[part~="fraud"]')).to.equal(null);
+    expect(events.counts()['consent-error']).to.equal(1);
+  });
+});

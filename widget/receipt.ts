@@ -1,0 +1,54 @@
+import type { Consent } from '../contract/consent.js';
+import type { ConsentChange } from './events.js';
+
+/** A change the upstream confirmed during this visit. */
+export type VisitChange = {
+  /** ISO-8601, when the upstream's answer arrived. */
+  at: string;
+  application_name: string;
+  /** For an account change: the account as the customer knows it. */
+  account?: string;
+  account_number_display?: string;
+} & (ConsentChange | { kind: 'stop' });
+
+/** What the customer downloads (and the element's `receipt()` returns): their connections and this visit's changes. */
+export interface ConsentReceipt {
+  generated_at: string;
+  connections: {
+    application_name: string;
+    status: 'sharing' | 'stopped';
+    consented_on: string;
+    last_accessed: string | null;
+    revoked_at: string | null;
+    auto_share: boolean;
+    /** Empty once stopped: a stopped consent shares nothing, whatever MX's `enabled` flags still say. */
+    shared_accounts: { nickname: string; account_number_display: string }[];
+  }[];
+  changes: VisitChange[];
+}
+
+export const receiptOf = (list: Consent[], changes: VisitChange[]): ConsentReceipt => ({
+  generated_at: new Date().toISOString(),
+  connections: list.map((c) => ({
+    application_name: c.application_name,
+    status: c.revoked_at ? 'stopped' : 'sharing',
+    consented_on: c.consented_on,
+    last_accessed: c.last_accessed,
+    revoked_at: c.revoked_at,
+    auto_share: !c.revoked_at && c.auto_enable_future_accounts,
+    shared_accounts: c.revoked_at
+      ? []
+      : c.accounts.filter((a) => a.enabled).map(({ nickname, account_number_display }) => ({ nickname, account_number_display })),
+  })),
+  changes,
+});
+
+/** Hands the receipt to the browser as a file: a blob URL, so nothing leaves the page and no CSP source is needed. */
+export function download(r: ConsentReceipt) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }));
+  a.download = `connected-apps-${r.generated_at.slice(0, 10)}.json`;
+  a.click();
+  // The download has started by then; revoking at once can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
