@@ -7,7 +7,7 @@ import { startDemo } from './server.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireUpstream: false });
   const demo = await startDemo({ config });
-  const users = ['alex (8 apps, 2 stopped)', 'sam (1 app)', 'new (no apps)', 'many50', 'many200'];
+  const users = ['alex (8 apps, 2 stopped)', 'sam (1 app)', 'new (no apps)', 'many50', 'many200', 'mallory (hostile data)'];
   console.log([
     '',
     `  Northwind Bank demo: ${demo.url}`,

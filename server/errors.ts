@@ -44,6 +44,10 @@ export function errorHandler(
       res.set('Retry-After', '1');
       return sendError(res, 503, 'session_store_unavailable', 'Sessions are unavailable for a moment; try again shortly.');
     }
+    // Express's router rejects an undecodable `%` escape in a path with a URIError marked 400.
+    if (err instanceof URIError && (err as BodyParserError).status === 400) {
+      return sendError(res, 400, 'invalid_path', 'The request path is not valid.');
+    }
     const parserType = (err as BodyParserError | null)?.type;
     if (parserType === 'entity.too.large') return sendError(res, 413, 'body_too_large', 'The request body is too large.');
     if (parserType === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.');

@@ -143,7 +143,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
       const body = parseBody(accountBody, req);
       await relay(res, { method: 'PUT', path: consentPaths.account(id, accountId), body }, 'account', id);
     });
-    router.put('/api/consent_management/:id/disable_app_sharing', writes, async (req, res) => {
+    router.put('/api/consent_management/:id/disable_app_sharing', writes, noBody(opts.limits?.bodyBytes ?? 1024), async (req, res) => {
       const id = pathId(req, 'id');
       await relay(res, { method: 'PUT', path: consentPaths.stop(id) }, 'stop', id);
     });
@@ -159,6 +159,16 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
     await tokenStore.close?.();
   };
   return router;
+}
+
+/** Stop sharing takes no body; one that comes anyway is refused rather than silently ignored. */
+function noBody(limit: number): RequestHandler {
+  return (req, _res, next) => {
+    const length = Number(req.get('content-length') ?? 0);
+    if (length > limit) throw new HttpError(413, 'body_too_large', 'The request body is too large.');
+    if (length > 0 || req.get('transfer-encoding')) throw new HttpError(400, 'unexpected_body', 'This request takes no body.');
+    next();
+  };
 }
 
 function createPublicApiBase(baseUrl: string, version: string): string {
