@@ -208,8 +208,10 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
     stop: (id) => put(consentPaths.stop(id)),
     beacon(id) {
-      const t = mode == 'direct' ? spare : { base: `${bff}/api`, auth: '' };
+      const t = mode == 'proxy' ? { base: `${bff}/api`, auth: '' } : cached && cached.until > Date.now() ? cached : spare;
       if (!t) return;
+      // A single-use token (never cached as valid) serves one request.
+      if (t == spare) spare = undefined;
       fetch(`${t.base}${consentPaths.stop(id)}`, {
         method: 'PUT',
         keepalive: true,

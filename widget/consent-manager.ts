@@ -364,11 +364,11 @@ export class ConsentManager extends LitElement {
     if (fraud) this.fraudId = ids[0];
     if (this.reviewing?.ids[this.reviewing.i] == ids[0]) this.next();
     if (!seconds) return this.enqueue(ids);
-    const label = cs.length > 1 ? fill(t.apps, { n: String(cs.length) }) : cs[0]!.application_name;
+    const label = cs.length > 1 ? fill(t.apps, { n: cs.length }) : cs[0]!.application_name;
     this.held = [...this.held, { ids, until: Date.now() + seconds * 1000, label }];
     this.client.arm().catch(() => {});
     this.ticker ??= window.setInterval(this.tick, 1000);
-    this.announce(fill(t.undoHint, { app: label, s: String(seconds) }));
+    this.announce(fill(t.undoHint, { app: label, s: seconds }));
     if (!this.reviewing) this.focusOn('.undo > :last-child button');
   }
 
@@ -402,7 +402,7 @@ export class ConsentManager extends LitElement {
    * a stop that landed before the network went is harmless to resend: the upstream keeps the first `revoked_at`).
    */
   private drain = async () => {
-    if (this.draining) return;
+    if (this.draining || !this.queue.length) return;
     this.draining = true;
     const t = this.t;
     try {
@@ -431,7 +431,7 @@ export class ConsentManager extends LitElement {
           this.run = { ...run, done: [...run.done, id] };
           emit(this, 'consent-stop', { consent: stopped });
         } else this.run = { ...run, failed: [...run.failed, id] };
-        if (run.ids.length > 1) this.announce(fill(t.progress, { done: String(this.run.done.length), n: String(run.ids.length) }));
+        if (run.ids.length > 1) this.announce(fill(t.progress, { done: this.run.done.length, n: run.ids.length }));
         if (id == this.fraudId) {
           this.fraudId = undefined;
           this.reported = c;
@@ -448,13 +448,13 @@ export class ConsentManager extends LitElement {
   private finish(t: Strings) {
     const { ids, done, failed } = this.run!;
     const name = (id: string) => this.byId(id)?.application_name ?? id;
-    const app = ids.length > 1 ? fill(t.apps, { n: String(ids.length) }) : name(ids[0]!);
+    const app = ids.length > 1 ? fill(t.apps, { n: ids.length }) : name(ids[0]!);
     const refocus = this.refocus || !!this.shadowRoot!.activeElement?.matches('[part~="stop-button"]');
     this.refocus = false;
     if (failed.length) {
       this.announce(
         ids.length > 1
-          ? fill(t.stopAllFailed, { done: String(done.length), n: String(ids.length), apps: failed.map(name).join(', ') })
+          ? fill(t.stopAllFailed, { done: done.length, n: ids.length, apps: failed.map(name).join(', ') })
           : fill(t.stopFailed, { app }),
       );
       if (ids.length == 1) this.run = undefined;
@@ -529,7 +529,7 @@ export class ConsentManager extends LitElement {
     return html`<section class="apps" part="review" aria-labelledby="review-title">
       <h2 id="review-title" tabindex="-1">${t.reviewTitle}</h2>
       ${c
-        ? html`<p>${fill(t.reviewStep, { i: String(i + 1), n: String(ids.length) })}</p>
+        ? html`<p>${fill(t.reviewStep, { i: i + 1, n: ids.length })}</p>
             <ul class="apps">
               ${appCard(c, { ...ctx, review: true })}
             </ul>
@@ -545,7 +545,7 @@ export class ConsentManager extends LitElement {
   private progress(t: Strings, { ids, done, failed }: Run) {
     return html`<section class="notice" part="progress" aria-labelledby="progress-title">
       <h2 id="progress-title">${t.stopAll}</h2>
-      <progress max=${ids.length} .value=${done.length} aria-label=${fill(t.progress, { done: String(done.length), n: String(ids.length) })}></progress>
+      <progress max=${ids.length} .value=${done.length} aria-label=${fill(t.progress, { done: done.length, n: ids.length })}></progress>
       <ul class="rows">
         ${ids.map(
           (id) =>
@@ -615,7 +615,7 @@ export class ConsentManager extends LitElement {
           ${sorts.map(([v, text]) => html`<option value=${v!} ?selected=${this.sort == v}>${text}</option>`)}
         </select></label
       >
-      <p role="status" class="muted">${this.query.trim() ? fill(t.matches, { n: String(shown), total: String(total) }) : ''}</p>
+      <p role="status" class="muted">${this.query.trim() ? fill(t.matches, { n: shown, total }) : ''}</p>
     </div>`;
   }
 
@@ -677,7 +677,7 @@ export class ConsentManager extends LitElement {
     ${list.length > HANDFUL ? this.tools(t, shown.length, list.length) : nothing}
     ${forgotten.length
       ? html`<div class="notice bar" part="forgotten-notice">
-          <p class="grow">${fill(t.unusedNote, { days: String(this.forgottenDays), n: String(forgotten.length) })}</p>
+          <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
           ${this.button(t.review, 'review-button', () => this.locked || this.startReview(forgotten.map((c) => c.id)))}
         </div>`
       : nothing}
@@ -703,7 +703,7 @@ export class ConsentManager extends LitElement {
   private dialogBody(t: Strings, cs: Consent[]) {
     const one = cs.length == 1;
     const app = cs[0]!.application_name;
-    const n = String(cs.length);
+    const n = cs.length;
     return html`<h2 id="dialog-title">${fill(this.fraud ? t.fraudTitle : one ? t.dialogTitle : t.stopAllTitle, { app, n })}</h2>
       <div id="dialog-text">
         ${this.fraud ? html`<p>${fill(t.fraudText, { app })}</p>` : nothing}
@@ -740,7 +740,7 @@ export class ConsentManager extends LitElement {
         ${this.held.map(
           (h) =>
             html`<div class="notice bar" part="undo">
-              <span class="grow">${fill(t.undoIn, { app: h.label, s: String(Math.max(1, Math.ceil((h.until - now) / 1000))) })}</span>
+              <span class="grow">${fill(t.undoIn, { app: h.label, s: Math.max(1, Math.ceil((h.until - now) / 1000)) })}</span>
               <button type="button" class="btn" part="button undo-button" aria-label=${fill(t.undoApp, { app: h.label })} @click=${() => this.undo(h)}>
                 ${t.undo}
               </button>

@@ -3,7 +3,8 @@ import './define.js';
 
 export { ConsentManager } from './consent-manager.js';
 export { ApiError, createApiClient, type ApiClient, type ApiClientOptions } from './api-client.js';
-export type { Policy } from './app-card.js';
+export type { AppInfo, Directory, Policy } from './app-card.js';
+export type { ConsentReceipt, VisitChange } from './receipt.js';
 export type * from './events.js';
 export { en, es, type Strings } from './strings.js';
 export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';

@@ -193,5 +193,5 @@ export const es: Strings = {
 export const stringsFor = (locale: string): Strings => (/^es\b/i.test(locale) ? es : en);
 
 /** Fills `{name}` slots; the result is bound as text, so values need no escaping. */
-export const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+export const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (m, k: string) => `${values[k] ?? m}`);

@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
+import { createApiClient } from '../../widget/api-client.js';
 import {
   $,
   card,
@@ -105,4 +106,38 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
       expect((await stats()).revoke).to.equal(1);
     });
   }
+
+  it('an online event with nothing waiting sends nothing', async () => {
+    const el = await mount({ props: { undoSeconds: 1 } });
+    window.dispatchEvent(new Event('online'));
+    await sleep(200);
+    await settled(el);
+    expect((await stats()).revoke).to.equal(0);
+  });
+});
+
+describe('the api client’s beacon (a stop sent as the page goes away)', () => {
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+  });
+  afterEach(async () => {
+    await logout();
+  });
+
+  it('proxy mode sends with the session; direct mode only with a token it armed beforehand', async () => {
+    const id = async (name: string) => (await upstreamApp(name)).id;
+
+    const direct = createApiClient({ bff: '/consent', mode: 'direct' });
+    direct.beacon(await id('Fernpay'));
+    await sleep(300);
+    expect((await stats()).revoke).to.equal(0, 'no token at hand, nothing sent');
+    await direct.arm();
+    direct.beacon(await id('Fernpay'));
+    await waitUntil(async () => (await upstreamApp('Fernpay')).revoked_at, 'direct beacon landed', { timeout: 3000 });
+
+    createApiClient({ bff: '/consent/', mode: 'proxy' }).beacon(await id('Quillfile Tax'));
+    await waitUntil(async () => (await upstreamApp('Quillfile Tax')).revoked_at, 'proxy beacon landed', { timeout: 3000 });
+    expect((await stats()).revoke).to.equal(2);
+  });
 });
