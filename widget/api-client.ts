@@ -190,7 +190,9 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
       try {
         return await once(method, path, body, signal);
       } catch (e) {
-        if (i >= attempts || !transient(e)) throw e;
+        // Reads get two more tries than writes: they cost the upstream nothing, and a list that fails to load
+        // leaves the customer with nothing to see.
+        if (i >= attempts + (method == 'GET' ? 2 : 0) || !transient(e)) throw e;
         await sleep(backoffMs * 2 ** (i - 1), signal);
       }
     }
