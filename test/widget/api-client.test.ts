@@ -96,7 +96,17 @@ describe('api client, both modes, against the BFF and the sandbox', () => {
     expect(err).to.be.instanceOf(ApiError);
     // The test page reaches the sandbox through the runner's proxy, which turns a dropped connection into a 502.
     expect((err as ApiError).code).to.be.oneOf(['network', 'http_502']);
-    expect((await stats()).list).to.equal(3);
+    // Reads get the default 3 attempts plus 2: cheap for MX, and an empty screen is the worst outcome.
+    expect((await stats()).list).to.equal(5);
+  });
+
+  it('gives a write fewer attempts than a read', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'direct', backoffMs: 20 });
+    const [consent] = await client.list();
+    await setFaults({ endpoint: 'auto_share', kind: 'drop' });
+    const err = await client.setAutoShare(consent!.id, !consent!.auto_enable_future_accounts).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ApiError);
+    expect((await stats()).auto_share).to.equal(3);
   });
 
   it('does not repeat a write the upstream refused', async () => {
