@@ -1,4 +1,5 @@
-import { html, nothing } from 'lit';
+import { html, noChange, nothing } from 'lit';
+import { Directive, directive, type AttributePart } from 'lit/directive.js';
 import type { Consent, ConsentAccount } from '../contract/consent.js';
 import { formatDate, formatRelative, initials, lastDigits } from './format.js';
 import { safeUrl } from './safe-url.js';
@@ -37,16 +38,73 @@ export type Directory = Record<string, AppInfo>;
 /** When the app last read, or when it was connected if it never did. */
 export const lastUsed = (c: Consent) => c.last_accessed ?? c.consented_on;
 
+/**
+ * "Something is in flight": every control refuses input until the truth is known again. The element sets it on each
+ * update, and each control's `aria-disabled` follows it at once, so that a change in flight does not re-render
+ * every card (twice: when it starts, when it ends) only to say so. 200 apps hold some 2,400 controls.
+ */
+export class Lock {
+  on = false;
+  /** Each control that follows the lock, and whether its own card refuses input anyway (a stop is waiting). */
+  private controls = new Map<Element, boolean>();
+
+  set(on: boolean) {
+    if (on == this.on) return;
+    this.on = on;
+    for (const [el, held] of this.controls) {
+      // Outside a shadow root means a card took it away (for good: Lit does not reuse removed nodes).
+      if (el.getRootNode() instanceof ShadowRoot) el.setAttribute('aria-disabled', `${on || held}`);
+      else this.controls.delete(el);
+    }
+  }
+
+  follow(el: Element, held: boolean) {
+    this.controls.set(el, held);
+    el.setAttribute('aria-disabled', `${this.on || held}`);
+  }
+}
+
+/** Lit's `guard` for an array of inputs, in the few bytes that case needs: renders `card()` again only when one changed. */
+const guard = directive(
+  class extends Directive {
+    last?: unknown[];
+    render(_inputs: unknown[], card: () => unknown) {
+      return card();
+    }
+    override update(_part: unknown, [inputs, card]: [unknown[], () => unknown]) {
+      if (this.last?.every((v, i) => v === inputs[i])) return noChange;
+      this.last = inputs;
+      return card();
+    }
+  },
+);
+
+/** Binds `aria-disabled` to a `Lock`: `aria-disabled=${locked(lock, held)}`. */
+const locked = directive(
+  class extends Directive {
+    render(_lock: Lock, _held: boolean) {
+      return noChange;
+    }
+    override update(part: AttributePart, [lock, held]: [Lock, boolean]) {
+      lock.follow(part.element, held);
+      return noChange;
+    }
+  },
+);
+
 export interface CardContext {
   t: Strings;
   locale: string;
+  /** Relative times ("3 days ago") are as of this. */
   now: number;
   accountPolicy: Policy;
   autoSharePolicy: Policy;
   /** `keys` entry of the change in flight, if any. */
   busy?: string;
-  /** Something is in flight: every control refuses input until the truth is known again. */
+  /** Every control of this card refuses input (in the element: its stop is waiting; the element-wide lock is `lock`). */
   locked: boolean;
+  /** The element's lock, which the controls follow on top of `locked`. */
+  lock?: Lock;
   /** Consent ids whose logo failed to load. */
   broken: ReadonlySet<string>;
   /** Consent ids whose stop is confirmed and waiting (undo window, offline): their controls refuse input. */
@@ -56,6 +114,8 @@ export interface CardContext {
   directory: Directory;
   /** In the review: the review's own buttons replace the card's. */
   review?: boolean;
+  /** The app's entry from the `directory` (more.ts, loaded when the bank gives one). */
+  about?(c: Consent, ctx: CardContext): unknown;
   onIconError(c: Consent): void;
   onAccount(c: Consent, a: ConsentAccount): void;
   onAutoShare(c: Consent): void;
@@ -73,9 +133,11 @@ const toggle = (on: boolean, label: string, key: string, ctx: CardContext, click
   aria-checked=${on}
   aria-label=${label}
   aria-busy=${ctx.busy == key}
-  aria-disabled=${ctx.locked}
+  aria-disabled=${disabled(ctx)}
   @click=${click}
 ></button>`;
+
+const disabled = (ctx: CardContext) => (ctx.lock ? locked(ctx.lock, ctx.locked) : ctx.locked);
 
 const state = (on: boolean, key: string, ctx: CardContext, yes: string, no: string) =>
   html`<span class="state">${ctx.busy == key ? ctx.t.saving : on ? yes : no}</span>`;
@@ -104,10 +166,14 @@ function accounts(c: Consent, ctx: CardContext) {
         const key = keys.account(c, a);
         return html`<li class="row">
           <span class="grow"><span class="name">${a.nickname}</span> <span class="muted">${fill(t.ending, { digits })}</span></span>
-          ${policy == 'hidden' ? nothing : state(a.enabled, key, ctx, t.shared, t.notShared)}
-          ${policy == 'editable'
-            ? toggle(a.enabled, fill(t.accountSwitch, { account: a.nickname, digits, app }), key, ctx, () => ctx.onAccount(c, a))
-            : nothing}
+          ${policy == 'hidden'
+            ? nothing
+            : html`<span class="ctl"
+                >${state(a.enabled, key, ctx, t.shared, t.notShared)}
+                ${policy == 'editable'
+                  ? toggle(a.enabled, fill(t.accountSwitch, { account: a.nickname, digits, app }), key, ctx, () => ctx.onAccount(c, a))
+                  : nothing}</span
+              >`}
         </li>`;
       })}
     </ul>`;
@@ -121,37 +187,11 @@ function autoShare(c: Consent, ctx: CardContext) {
   if (policy == 'read-only') return html`<p class="row">${on ? t.autoShareOn : t.autoShareOff}</p>`;
   return html`<div class="row">
     <span class="grow">${t.autoShare}</span>
-    ${state(on, key, ctx, t.shared, t.notShared)}
-    ${toggle(on, fill(t.autoShareSwitch, { app: c.application_name }), key, ctx, () => ctx.onAutoShare(c))}
+    <span class="ctl"
+      >${state(on, key, ctx, t.shared, t.notShared)}
+      ${toggle(on, fill(t.autoShareSwitch, { app: c.application_name }), key, ctx, () => ctx.onAutoShare(c))}</span
+    >
   </div>`;
-}
-
-/** The bank's directory entry, if it has one; each part left out when the bank gives none. */
-function about(c: Consent, { t, directory }: CardContext) {
-  const app = c.application_name;
-  const info = Object.hasOwn(directory, app) ? directory[app] : undefined;
-  if (!info) return nothing;
-  const words = t as unknown as Record<string, string | undefined>;
-  const links = [
-    [info.privacy, t.privacy],
-    [info.deletion, fill(t.deletion, { app })],
-  ].flatMap(([href, text]) => {
-    const url = safeUrl(href);
-    return url ? [html`<li><a part="link" href=${url}>${text}</a></li>`] : [];
-  });
-  const parts = [
-    info.description && html`<p>${info.description}</p>`,
-    info.data?.length &&
-      html`<h4>${fill(t.canSee, { app })}</h4>
-        <ul class="dots">
-          ${info.data.map((d) => html`<li>${(/^[A-Z_]+$/.test(d) && words[d]) || d}</li>`)}
-        </ul>`,
-    info.via && html`<p>${fill(t.via, { via: info.via })}</p>`,
-    links.length && html`<ul>${links}</ul>`,
-  ].filter(Boolean);
-  return parts.length
-    ? html`<details part="details"><summary>${fill(t.about, { app })}</summary>${parts}</details>`
-    : nothing;
 }
 
 /**
@@ -172,7 +212,7 @@ export function appCard(c: Consent, ctx: CardContext) {
     part="button ${part}"
     aria-label=${label}
     aria-busy=${!fraud && ctx.busy == stopKey}
-    aria-disabled=${ctx.locked}
+    aria-disabled=${disabled(ctx)}
     @click=${(e: Event) => ctx.onStop(c, e, fraud)}
   >
     ${text}
@@ -191,7 +231,7 @@ export function appCard(c: Consent, ctx: CardContext) {
       ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
       <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
     </dl>
-    ${about(c, ctx)}
+    ${ctx.about?.(c, ctx)}
     ${stopped
       ? nothing
       : html`${accounts(c, ctx)} ${autoShare(c, ctx)}
@@ -202,4 +242,20 @@ export function appCard(c: Consent, ctx: CardContext) {
               ${button(`${t.unrecognized}: ${app}`, t.unrecognized, 'unrecognized-button', true)}
             </div>`}`}
   </li>`;
+}
+
+/**
+ * The cards of `list`, each re-rendered only when something it shows changed: its consent (the upstream's answer
+ * replaces the object), the words, the policies, a change in flight on one of its own controls, its stop waiting,
+ * its logo failing, its being forgotten, the directory. Not `now`: relative times move on when the card next
+ * renders. Switching one account among 2,000 thus renders one card.
+ */
+export function appCards(list: Consent[], ctx: CardContext): unknown[] {
+  const { busy, held, broken } = ctx;
+  return list.map((c) => {
+    const mine = busy?.startsWith(`[${JSON.stringify(c.id)},`) ? busy : undefined;
+    const inputs = [c, ctx.t, ctx.locale, ctx.accountPolicy, ctx.autoSharePolicy, mine, held.has(c.id), broken.has(c.id),
+      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, ctx.about, ctx.review];
+    return guard(inputs, () => appCard(c, ctx));
+  });
 }

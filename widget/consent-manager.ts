@@ -1,34 +1,42 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
-import { appCard, keys, lastUsed, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
+import { appCards, keys, lastUsed, Lock, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
-import { formatDate, localeOf, lastDigits } from './format.js';
-import { download, receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
-import { safeUrl } from './safe-url.js';
-import { fill, stringsFor, type Strings } from './strings.js';
+import { localeOf } from './format.js';
+import { ListLoader } from './list-loader.js';
+import { receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
+import type { StopFlow } from './stop-flow.js';
+import { base, fill, stringsFor, type Strings } from './strings.js';
 import { styles } from './styles.js';
-
-/** A confirmed stop waiting out its undo window. One Undo takes back all of `ids`, never some of them. */
-interface Hold {
-  ids: string[];
-  until: number;
-  /** The app's name, or "6 apps". */
-  label: string;
-}
-
-/** The stops sent since the queue was last empty, for the progress of "stop sharing with every app". */
-interface Run {
-  ids: string[];
-  done: string[];
-  failed: string[];
-}
 
 /** Above this many apps, search and sort are offered. */
 const HANDFUL = 5;
+/** A first list renders this many cards per task, so that 200 apps never hold the main thread for long. */
+const SLICE = 10;
 const DAY_MS = 86_400_000;
+
+type More = typeof import('./more.js');
+let more: More | undefined;
+let loadingMore: Promise<More> | undefined;
+let moreFailed = false;
+
+/**
+ * more.ts: what a customer opens by action (the stop flow, the review, the record of this visit, the directory's
+ * entries), a chunk of its own in the drop-in build. It loads as soon as a list is on screen, since the record below
+ * the list is in it, so that everything opens offline later too; an action that comes first waits for it, its
+ * trigger busy. After a failed load, the next action tries again.
+ */
+const loadMore = () =>
+  (loadingMore ??= import('./more.js').then(
+    (m) => ((moreFailed = false), (more = m)),
+    (e: unknown) => {
+      loadingMore = undefined;
+      moreFailed = true;
+      throw e;
+    },
+  ));
 
 /**
  * Lists the customer's connected apps and lets them share or stop sharing accounts with each.
@@ -140,36 +148,33 @@ export class ConsentManager extends LitElement {
   @state() private message = '';
   @state() private expired = false;
   @state() private loadFailed = false;
-  /** The apps the dialog asks about, and whether because the customer did not recognize the app. */
-  @state() private stopping?: Consent[];
-  @state() private fraud = false;
   @state() private broken: ReadonlySet<string> = new Set();
-  @state() private held: Hold[] = [];
-  /** Consent ids whose stop is due and not yet answered, in order: sent one at a time. */
-  @state() private queue: string[] = [];
-  @state() private run?: Run;
-  @state() private reported?: Consent;
-  @state() private reviewing?: { ids: string[]; i: number };
-  @state() private kept: ReadonlySet<string> = new Set();
   @state() private query = '';
   @state() private sort = 'connected';
   @state() private changes: VisitChange[] = [];
 
-  @query('dialog') private dialog!: HTMLDialogElement;
-
   private client!: ApiClient;
-  private trigger?: HTMLElement;
+  /** Everything after "Stop sharing" and the review of unused apps (stop-flow.ts): made on first use, a controller. */
+  private flow?: StopFlow;
+  private lock = new Lock();
+  /** The words last shown, and what they were made of: kept while another language loads. */
+  private shown?: { table: Partial<Strings>; strings: Partial<Strings>; t: Strings; more: boolean };
+  /** Chunks a render went without (the page's language, on-demand views): `updateComplete` waits for them. */
+  private pending = new Set<Promise<unknown>>();
+  /** How many cards to render: a first list grows by `SLICE` per task until all are there (`updateComplete` waits). */
+  private limit = Infinity;
+  private slicing?: Promise<void>;
+  /** A list was on screen: the directory's entries no longer hold the list back (see `body`). */
+  private listShown = false;
+  /** The on-demand views' styles were added to the shadow root. */
+  private styled = false;
   private langWatch = new MutationObserver(() => this.requestUpdate());
-  private draining = false;
-  private ticker?: number;
-  private fraudId?: string;
-  /** Focus sat on a control that the finished stop removed, so it is moved to the app's new place. */
-  private refocus = false;
 
-  private loader = new Task(this, {
-    task: ([client], { signal }) => client.list(signal),
-    args: () => [this.client] as const,
+  private loader = new ListLoader(this, {
+    client: () => this.client,
     onComplete: (list) => {
+      // A first list comes in slices (see `body`); a list that replaces one on screen, at once.
+      if (!this.consents) this.limit = SLICE;
       this.consents = list;
       this.loadFailed = false;
     },
@@ -193,19 +198,13 @@ export class ConsentManager extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.langWatch.observe(document, { attributeFilter: ['lang'], subtree: true });
-    addEventListener('pagehide', this.flush);
     addEventListener('pageshow', this.onPageShow);
-    addEventListener('online', this.drain);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.langWatch.disconnect();
-    // Without the element there is no Undo to offer: the stops the customer asked for go out now.
-    this.flush();
-    removeEventListener('pagehide', this.flush);
     removeEventListener('pageshow', this.onPageShow);
-    removeEventListener('online', this.drain);
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -213,19 +212,96 @@ export class ConsentManager extends LitElement {
       this.client = createApiClient({ bff: this.bff, mode: this.mode == 'direct' ? 'direct' : 'proxy' });
       this.consents = undefined;
     }
+    this.lock.set(this.locked);
+  }
+
+  protected override async getUpdateComplete() {
+    let done = await super.getUpdateComplete();
+    while (this.pending.size) {
+      await Promise.allSettled(this.pending);
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Renders again once `chunk` settled; until then `updateComplete` waits for it. */
+  private wait(chunk: Promise<unknown>) {
+    if (this.pending.has(chunk)) return;
+    this.pending.add(chunk);
+    const settled = () => {
+      this.pending.delete(chunk);
+      this.requestUpdate();
+    };
+    chunk.then(settled, settled);
+  }
+
+  /** The on-demand views if loaded; else starts loading them (see `wait`), and the caller renders without them. */
+  private need(): More | undefined {
+    if (!more && !moreFailed) this.wait(loadMore());
+    return more;
+  }
+
+  /** The stop flow for an action: at once when loaded, else once loaded, the trigger (`busy` key) showing it. */
+  private async start(busy: string): Promise<StopFlow | undefined> {
+    if (!more) {
+      this.busy = busy;
+      try {
+        await loadMore();
+      } catch {
+        this.report(new ApiError('network', 'The widget could not load its views.'));
+        this.announce(this.t.unavailable);
+        return;
+      } finally {
+        this.busy = undefined;
+      }
+    }
+    return (this.flow ??= new more!.StopFlow({
+      host: this,
+      client: () => this.client,
+      t: () => this.t,
+      byId: this.byId,
+      busy: (key) => (this.busy = key),
+      announce: (text) => this.announce(text),
+      report: (e) => this.report(e),
+      stopped: (c) => {
+        this.replace(c);
+        this.log(c, { kind: 'stop' });
+      },
+      reload: () => this.loader.run(),
+      button: this.button,
+    }));
   }
 
   private get locale() {
     return localeOf(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
   }
 
+  /**
+   * English, the page's language over it, the page's `strings` over both; undefined until the page's language has
+   * arrived the first time (no English flash). The same object while none of them changes, so cards need not
+   * re-render; the words of the on-demand views join it when they load.
+   */
+  private words(): Strings | undefined {
+    const table = stringsFor(this.locale);
+    let w = this.shown;
+    if (table instanceof Promise) this.wait(table);
+    else if (w?.table != table || w.strings != this.strings)
+      w = this.shown = { table, strings: this.strings, t: { ...base, ...table, ...this.strings } as Strings, more: false };
+    if (w && more && !w.more) {
+      Object.assign(w.t, more.words, w.table, w.strings);
+      w.more = true;
+    }
+    return w?.t;
+  }
+
+  /** For handlers, which only run once something was rendered, so with words. */
   private get t(): Strings {
-    return { ...stringsFor(this.locale), ...this.strings };
+    return this.words()!;
   }
 
   /** Controls refuse input while anything is in flight, so no answer can overwrite a newer one. */
   private get locked() {
-    return !!this.busy || this.loader.status == TaskStatus.PENDING || this.expired;
+    return !!this.busy || this.loader.pending || this.expired;
   }
 
   private async announce(text: string) {
@@ -235,20 +311,14 @@ export class ConsentManager extends LitElement {
     this.message = text;
   }
 
-  private async focusOn(selector: string) {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
-  }
-
   private byId = (id: string) => this.consents?.find((c) => c.id == id);
 
-  /** Its stop is confirmed: waiting out the undo window, or queued to be sent. Its controls refuse input. */
-  private isHeld = (id: string) => this.queue.includes(id) || this.held.some((h) => h.ids.includes(id));
+  private isHeld = (id: string) => !!this.flow?.isHeld(id);
 
   /** Session expiry gets its own state and event; anything else becomes `consent-error`. */
   private report(e: unknown) {
     if (e instanceof ApiError && e.code == SESSION_EXPIRED) {
-      if (this.dialog?.open) this.dialog.close();
+      this.flow?.cancel();
       if (!this.expired) {
         this.expired = true;
         emit(this, 'consent-session-expired', null);
@@ -327,182 +397,21 @@ export class ConsentManager extends LitElement {
   private onStop = async (c: Consent | Consent[], e: Event, fraud = false) => {
     const cs = [c].flat();
     if (this.locked || cs.some((x) => this.isHeld(x.id))) return;
-    this.trigger = e.currentTarget as HTMLElement;
-    this.stopping = cs;
-    this.fraud = fraud;
-    await this.updateComplete;
-    this.dialog.returnValue = '';
-    this.dialog.showModal();
+    const trigger = e.currentTarget as HTMLElement;
+    const flow = await this.start(cs.length > 1 ? 'stop-all-button' : keys.stop(cs[0]!));
+    flow?.open(cs, trigger, fraud);
   };
 
-  private onDialogClose() {
-    const cs = this.stopping;
-    this.stopping = undefined;
-    this.trigger?.focus();
-    if (cs && this.dialog.returnValue == 'stop') this.confirmStop(cs, this.fraud);
+  private onIconError = (c: Consent) => (this.broken = new Set(this.broken).add(c.id));
+
+  private async onReview(ids: string[]) {
+    if (!this.locked) (await this.start('review-button'))?.startReview(ids);
   }
 
-  /** Gives the page its chance to hold the stop (step-up authentication) before anything is sent. */
-  private confirmStop(cs: Consent[], fraud: boolean) {
-    let settled = false;
-    const settle = (go: boolean) => () => {
-      if (settled) return;
-      settled = true;
-      this.busy = undefined;
-      if (go) this.hold(cs, fraud);
-    };
-    this.busy = keys.stop(cs[0]!);
-    const resume = settle(true);
-    if (emit(this, 'consent-before-stop', { consent: cs[0]!, consents: cs, resume, abandon: settle(false) })) resume();
-  }
-
-  /** Starts the undo window, or sends at once when there is none (and always for an app not recognized). */
-  private hold(cs: Consent[], fraud: boolean) {
-    const t = this.t;
-    const ids = cs.map((c) => c.id);
-    const seconds = fraud ? 0 : this.undoSeconds > 0 ? this.undoSeconds : 0;
-    if (fraud) this.fraudId = ids[0];
-    if (this.reviewing?.ids[this.reviewing.i] == ids[0]) this.next();
-    if (!seconds) return this.enqueue(ids);
-    const label = cs.length > 1 ? fill(t.apps, { n: cs.length }) : cs[0]!.application_name;
-    this.held = [...this.held, { ids, until: Date.now() + seconds * 1000, label }];
-    this.client.arm().catch(() => {});
-    this.ticker ??= window.setInterval(this.tick, 1000);
-    this.announce(fill(t.undoHint, { app: label, s: seconds }));
-    if (!this.reviewing) this.focusOn('.undo > :last-child button');
-  }
-
-  private tick = () => {
-    const now = Date.now();
-    const due = this.held.filter((h) => h.until <= now);
-    this.held = this.held.filter((h) => h.until > now);
-    if (!this.held.length) this.ticker = void clearInterval(this.ticker);
-    if (due.length) {
-      this.refocus ||= !!this.shadowRoot!.activeElement?.matches('[part~="undo-button"]');
-      this.enqueue(due.flatMap((h) => h.ids));
-    }
-  };
-
-  /** Takes a stop back while its window is open; once it closed, the stop may already be on its way. */
-  private undo(h: Hold) {
-    if (!this.held.includes(h)) return;
-    this.held = this.held.filter((x) => x != h);
-    this.announce(fill(this.t.undone, { app: h.label }));
-    this.focusOn(`[data-id="${CSS.escape(h.ids[0]!)}"] h3`);
-  }
-
-  private enqueue(ids: string[]) {
-    this.queue = [...this.queue, ...ids];
-    this.run = this.draining && this.run ? { ...this.run, ids: [...this.run.ids, ...ids] } : { ids, done: [], failed: [] };
-    this.drain();
-  }
-
-  /**
-   * Sends the due stops one at a time. Offline, they wait for the `online` event (nothing is dropped, and
-   * a stop that landed before the network went is harmless to resend: the upstream keeps the first `revoked_at`).
-   */
-  private drain = async () => {
-    if (this.draining || !this.queue.length) return;
-    this.draining = true;
-    const t = this.t;
-    try {
-      for (let id: string | undefined; (id = this.queue[0]); ) {
-        if (!navigator.onLine) return void this.announce(t.offline);
-        const c = this.byId(id)!;
-        const run = this.run!;
-        this.busy = keys.stop(c);
-        let stopped: Consent | undefined;
-        try {
-          stopped = await this.client.stop(id);
-        } catch (e) {
-          if (!navigator.onLine) continue;
-          if (!this.report(e)) {
-            this.queue = [];
-            this.run = undefined;
-            return;
-          }
-        } finally {
-          this.busy = undefined;
-        }
-        this.queue = this.queue.slice(1);
-        if (stopped) {
-          this.replace(stopped);
-          this.log(stopped, { kind: 'stop' });
-          this.run = { ...run, done: [...run.done, id] };
-          emit(this, 'consent-stop', { consent: stopped });
-        } else this.run = { ...run, failed: [...run.failed, id] };
-        if (run.ids.length > 1) this.announce(fill(t.progress, { done: this.run.done.length, n: run.ids.length }));
-        if (id == this.fraudId) {
-          this.fraudId = undefined;
-          this.reported = c;
-          emit(this, 'consent-unrecognized', { consent: stopped ?? c, stopped: !!stopped });
-          this.focusOn('[part~="fraud"] a');
-        }
-      }
-      this.finish(t);
-    } finally {
-      this.draining = false;
-    }
-  };
-
-  private finish(t: Strings) {
-    const { ids, done, failed } = this.run!;
-    const name = (id: string) => this.byId(id)?.application_name ?? id;
-    const app = ids.length > 1 ? fill(t.apps, { n: ids.length }) : name(ids[0]!);
-    const refocus = this.refocus || !!this.shadowRoot!.activeElement?.matches('[part~="stop-button"]');
-    this.refocus = false;
-    if (failed.length) {
-      this.announce(
-        ids.length > 1
-          ? fill(t.stopAllFailed, { done: done.length, n: ids.length, apps: failed.map(name).join(', ') })
-          : fill(t.stopFailed, { app }),
-      );
-      if (ids.length == 1) this.run = undefined;
-      this.loader.run();
-    } else {
-      this.announce(fill(t.stoppedMsg, { app }));
-      this.run = undefined;
-      // The trigger left with the app; its entry in the history is the nearest place to continue from.
-      if (refocus && ids.length == 1) this.focusOn(`.history [data-id="${CSS.escape(ids[0]!)}"] h3`);
-    }
-  }
-
-  /** The page is going away: every stop still waiting is sent in a request that outlives it. */
-  private flush = () => {
-    const ids = [...this.held.flatMap((h) => h.ids), ...this.queue];
-    this.held = [];
-    this.queue = [];
-    this.ticker = void clearInterval(this.ticker);
-    ids.forEach((id) => this.client.beacon(id));
-  };
-
-  /** Back from the back/forward cache: whatever was sent on the way out is now known upstream. */
+  /** Back from the back/forward cache: whatever was sent on the way out (see StopFlow) is now known upstream. */
   private onPageShow = (e: PageTransitionEvent) => {
     if (e.persisted) this.loader.run();
   };
-
-  private startReview(ids: string[]) {
-    this.reviewing = { ids, i: 0 };
-    this.focusOn('[part~="review"] h3');
-  }
-
-  private next() {
-    const r = this.reviewing!;
-    this.reviewing = { ...r, i: r.i + 1 };
-    this.focusOn(r.ids[r.i + 1] ? '[part~="review"] h3' : '#review-title');
-  }
-
-  private keep(c: Consent) {
-    this.kept = new Set(this.kept).add(c.id);
-    this.announce(fill(this.t.undone, { app: c.application_name }));
-    this.next();
-  }
-
-  private async endReview() {
-    this.reviewing = undefined;
-    await this.updateComplete;
-    this.focus();
-  }
 
   private async retry() {
     await this.reload();
@@ -510,89 +419,21 @@ export class ConsentManager extends LitElement {
     this.focus();
   }
 
-  private button(text: string, part: string, click: (e: Event) => void, label?: string) {
-    return html`<button
+  private button = (text: string, part: string, click: (e: Event) => void, label?: string) =>
+    html`<button
       type="button"
       class="btn"
       part="button ${part}"
       aria-label=${label ?? nothing}
+      aria-busy=${this.busy == part}
       aria-disabled=${this.locked}
       @click=${click}
     >
       ${text}
     </button>`;
-  }
 
-  private review(t: Strings, ctx: CardContext) {
-    const { ids, i } = this.reviewing!;
-    const c = this.byId(ids[i] ?? '');
-    return html`<section class="apps" part="review" aria-labelledby="review-title">
-      <h2 id="review-title" tabindex="-1">${t.reviewTitle}</h2>
-      ${c
-        ? html`<p>${fill(t.reviewStep, { i: i + 1, n: ids.length })}</p>
-            <ul class="apps">
-              ${appCard(c, { ...ctx, review: true })}
-            </ul>
-            <div class="actions">
-              ${this.button(t.keep, 'keep-button', () => this.locked || this.keep(c))}
-              ${this.button(t.stop, 'stop-button', (e) => this.onStop(c, e), fill(t.stopApp, { app: c.application_name }))}
-            </div>`
-        : html`<p>${t.reviewDone}</p>`}
-      ${this.button(t.back, '', this.endReview)}
-    </section>`;
-  }
-
-  private progress(t: Strings, { ids, done, failed }: Run) {
-    return html`<section class="notice" part="progress" aria-labelledby="progress-title">
-      <h2 id="progress-title">${t.stopAll}</h2>
-      <progress max=${ids.length} .value=${done.length} aria-label=${fill(t.progress, { done: done.length, n: ids.length })}></progress>
-      <ul class="rows">
-        ${ids.map(
-          (id) =>
-            html`<li class="row">
-              <span class="grow">${this.byId(id)?.application_name}</span>
-              ${done.includes(id) ? t.stopped : failed.includes(id) ? t.notStopped : id == this.queue[0] ? t.stopping : t.waiting}
-            </li>`,
-        )}
-      </ul>
-      ${failed.length > 0 && !this.queue.length
-        ? this.button(t.retry, '', () => {
-            this.run = undefined;
-            this.enqueue(failed);
-          })
-        : nothing}
-    </section>`;
-  }
-
-  private record(t: Strings, locale: string) {
-    const when = (iso: string) => formatDate(iso, locale, true);
-    return html`<section class="history" part="receipt" aria-labelledby="record">
-      <h2 id="record">${t.record}</h2>
-      <p>${fill(t.asOf, { date: when(new Date().toISOString()) })}</p>
-      ${this.changes.length
-        ? html`<h3>${t.visit}</h3>
-            <ul class="dots">
-              ${this.changes.map(
-                (ch) =>
-                  html`<li>
-                    <time datetime=${ch.at}>${when(ch.at)}</time>: ${ch.application_name} –
-                    ${ch.kind == 'stop'
-                      ? t.stopped
-                      : ch.kind == 'auto-share'
-                        ? ch.enabled
-                          ? t.autoShareOn
-                          : t.autoShareOff
-                        : `${ch.account} ${fill(t.ending, { digits: lastDigits(ch.account_number_display!) })}: ${ch.enabled ? t.shared : t.notShared}`}
-                  </li>`,
-              )}
-            </ul>`
-        : nothing}
-      <div class="bar">
-        <button type="button" class="btn" part="button print-button" @click=${() => print()}>${t.print}</button>
-        <button type="button" class="btn" part="button download-button" @click=${() => download(this.receipt())}>${t.download}</button>
-      </div>
-    </section>`;
-  }
+  /** The record's download button: the record is an on-demand view, so more.ts is here. */
+  private onDownload = () => more!.download(this.receipt());
 
   private tools(t: Strings, shown: number, total: number) {
     const sorts = [
@@ -629,13 +470,17 @@ export class ConsentManager extends LitElement {
           type="button"
           class="btn"
           part="button"
-          aria-busy=${this.loader.status == TaskStatus.PENDING}
+          aria-busy=${this.loader.pending}
           @click=${this.retry}
         >
           ${t.retry}
         </button>
       </div>`;
-    if (!list)
+    const directory = this.directory ?? {};
+    const entries = Object.keys(directory).length > 0;
+    const about = entries ? this.need()?.about : undefined;
+    // The directory's entries are on-demand views: a first list waits for them rather than shifting once they come.
+    if (!list || (entries && !about && loadingMore && !this.listShown))
       return html`<p class="sr">${t.loading}</p>
         <div class="apps" aria-hidden="true"><div class="skeleton"></div><div class="skeleton"></div></div>`;
 
@@ -649,17 +494,21 @@ export class ConsentManager extends LitElement {
       accountPolicy: policyOf(this.accountPolicy),
       autoSharePolicy: policyOf(this.autoSharePolicy),
       busy: this.busy,
-      locked: this.locked,
+      locked: false,
+      lock: this.lock,
       broken: this.broken,
       held,
       forgotten: this.forgottenDays > 0 ? now - this.forgottenDays * DAY_MS : -Infinity,
-      directory: this.directory ?? {},
-      onIconError: (c) => (this.broken = new Set(this.broken).add(c.id)),
+      directory,
+      about,
+      onIconError: this.onIconError,
       onAccount: this.onAccount,
       onAutoShare: this.onAutoShare,
       onStop: this.onStop,
     };
-    if (this.reviewing) return this.review(t, ctx);
+    const flow = this.flow;
+    this.listShown = true;
+    if (flow?.s.reviewing) return flow.review(ctx);
 
     const q = this.query.trim().toLowerCase();
     const order: Record<string, (a: Consent, b: Consent) => number> = {
@@ -670,20 +519,32 @@ export class ConsentManager extends LitElement {
     const shown = list.filter((c) => c.application_name.toLowerCase().includes(q)).sort(order[this.sort] ?? order.connected);
     const all = list.filter((c) => !c.revoked_at);
     const open = all.filter((c) => !held.has(c.id));
-    const forgotten = open.filter((c) => !this.kept.has(c.id) && Date.parse(lastUsed(c)) < ctx.forgotten);
-    const active = shown.filter((c) => !c.revoked_at);
-    const history = shown.filter((c) => c.revoked_at).sort((a, b) => (b.revoked_at! > a.revoked_at! ? 1 : -1));
-    return html`${this.run && this.run.ids.length > 1 ? this.progress(t, this.run) : nothing}
+    const forgotten = open.filter((c) => !flow?.s.kept.has(c.id) && Date.parse(lastUsed(c)) < ctx.forgotten);
+    const limit = this.limit;
+    const active = shown.filter((c) => !c.revoked_at).slice(0, limit);
+    const history = shown
+      .filter((c) => c.revoked_at)
+      .sort((a, b) => (b.revoked_at! > a.revoked_at! ? 1 : -1))
+      .slice(0, limit - active.length);
+    // The rest of a first list comes `SLICE` cards per task; `updateComplete` waits for the last of them.
+    if (limit < shown.length)
+      this.wait(
+        (this.slicing ??= new Promise((go) => setTimeout(go)).then(() => {
+          this.limit += SLICE;
+          this.slicing = undefined;
+        })),
+      );
+    return html`${flow?.progress(t)}
     ${list.length > HANDFUL ? this.tools(t, shown.length, list.length) : nothing}
     ${forgotten.length
       ? html`<div class="notice bar" part="forgotten-notice">
           <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
-          ${this.button(t.review, 'review-button', () => this.locked || this.startReview(forgotten.map((c) => c.id)))}
+          ${this.button(t.review, 'review-button', () => this.onReview(forgotten.map((c) => c.id)))}
         </div>`
       : nothing}
     ${all.length
       ? html`<ul class="apps" aria-label=${t.active}>
-            ${active.map((c) => appCard(c, ctx))}
+            ${appCards(active, ctx)}
           </ul>
           ${open.length > 1 ? this.button(t.stopAll, 'stop-all-button', (e) => this.onStop(open, e)) : nothing}`
       : html`<div class="notice" part="notice">
@@ -693,63 +554,28 @@ export class ConsentManager extends LitElement {
       ? html`<section class="history" part="history" aria-labelledby="history">
           <h2 id="history">${t.history}</h2>
           <ul class="apps">
-            ${history.map((c) => appCard(c, ctx))}
+            ${appCards(history, ctx)}
           </ul>
         </section>`
       : nothing}
-    ${this.record(t, locale)}`;
-  }
-
-  private dialogBody(t: Strings, cs: Consent[]) {
-    const one = cs.length == 1;
-    const app = cs[0]!.application_name;
-    const n = cs.length;
-    return html`<h2 id="dialog-title">${fill(this.fraud ? t.fraudTitle : one ? t.dialogTitle : t.stopAllTitle, { app, n })}</h2>
-      <div id="dialog-text">
-        ${this.fraud ? html`<p>${fill(t.fraudText, { app })}</p>` : nothing}
-        <p>${one ? fill(t.dialogStops, { app }) : t.stopAllStops}</p>
-        <ul>
-          ${one
-            ? cs[0]!.accounts.filter((a) => a.enabled).map(
-                (a) => html`<li>${a.nickname} ${fill(t.ending, { digits: lastDigits(a.account_number_display) })}</li>`,
-              )
-            : cs.map((c) => html`<li>${c.application_name}</li>`)}
-        </ul>
-        <p>${one ? fill(t.dialogKeeps, { app }) : t.stopAllKeeps}</p>
-      </div>
-      <div class="actions">
-        <button type="button" class="btn" part="button" autofocus @click=${() => this.dialog.close()}>${t.cancel}</button>
-        <button type="button" class="btn danger" part="button confirm-button" @click=${() => this.dialog.close('stop')}>
-          ${this.fraud ? t.fraudConfirm : one ? t.confirm : t.stopAll}
-        </button>
-      </div>`;
+    ${this.need()?.record(t, locale, this.changes, this.onDownload)}`;
   }
 
   override render() {
-    const t = this.t;
-    const now = Date.now();
-    const fraudUrl = this.reported && safeUrl(this.fraudHref);
+    const t = this.words();
+    if (!t) return nothing;
+    const flow = this.flow;
+    if (more && !this.styled) {
+      this.styled = true;
+      adoptStyles(this.renderRoot as ShadowRoot, [styles, more.styles]);
+    }
     return html`<div part="base">
       <div role="status" class="status" part="status">${this.message}</div>
-      ${fraudUrl
-        ? html`<p class="notice" part="fraud">
-            <a part="link" href=${fraudUrl}>${fill(t.fraudLink, { app: this.reported!.application_name })}</a>
-          </p>`
-        : nothing}
-      <div class="undo">
-        ${this.held.map(
-          (h) =>
-            html`<div class="notice bar" part="undo">
-              <span class="grow">${fill(t.undoIn, { app: h.label, s: Math.max(1, Math.ceil((h.until - now) / 1000)) })}</span>
-              <button type="button" class="btn" part="button undo-button" aria-label=${fill(t.undoApp, { app: h.label })} @click=${() => this.undo(h)}>
-                ${t.undo}
-              </button>
-            </div>`,
-        )}
-      </div>
+      ${flow?.fraudLink(t, this.fraudHref)}
+      <div class="undo">${flow?.undoBars(t)}</div>
       ${this.body(t)}
-      <dialog part="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-text" @close=${this.onDialogClose}>
-        ${this.stopping ? this.dialogBody(t, this.stopping) : nothing}
+      <dialog part="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-text" @close=${() => this.flow?.closed()}>
+        ${flow?.dialogBody(t)}
       </dialog>
     </div>`;
   }

@@ -9,10 +9,19 @@ export function localeOf(tag: string | null | undefined): string {
 
 const valid = (d: Date) => !isNaN(d.getTime());
 
+/** Building an `Intl` formatter costs far more than using one, and 200 apps ask for 600 dates: one per kind. */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+const formatter = <F extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, make: () => F) =>
+  (formatters.get(key) ?? formatters.set(key, make()).get(key)) as F;
+
 /** e.g. "Mar 12, 2026" / "12 mar 2026". An unreadable date is shown as received rather than hidden. */
 export const formatDate = (iso: string, locale: string, withTime = false) => {
   const d = new Date(iso);
-  return valid(d) ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: withTime ? 'short' : undefined }).format(d) : iso;
+  return valid(d)
+    ? formatter(`${locale} ${withTime}`, () =>
+        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: withTime ? 'short' : undefined }),
+      ).format(d)
+    : iso;
 };
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -31,7 +40,7 @@ export function formatRelative(iso: string, locale: string, now = Date.now()) {
   if (!valid(d)) return '';
   const s = (d.getTime() - now) / 1000;
   const [unit, size] = units.find(([, size]) => Math.abs(s) >= size) ?? units[6];
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(s / size), unit);
+  return formatter(locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(s / size), unit);
 }
 
 /** Up to two letters standing in for a missing or refused logo, e.g. "Centz Budget" → "CB". */

@@ -1,4 +1,4 @@
-/** The drop-in entry: `<script type="module" src="consent-manager.js">` registers `<consent-manager>`. */
+/** The package's main entry (`consent-manager`): registers `<consent-manager>` and exports its class, types and languages. */
 import './define.js';
 
 export { ConsentManager } from './consent-manager.js';
@@ -6,5 +6,6 @@ export { ApiError, createApiClient, type ApiClient, type ApiClientOptions } from
 export type { AppInfo, Directory, Policy } from './app-card.js';
 export type { ConsentReceipt, VisitChange } from './receipt.js';
 export type * from './events.js';
-export { en, es, type Strings } from './strings.js';
+export { en, es } from './languages.js';
+export type { Strings } from './strings.js';
 export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';

@@ -42,13 +42,3 @@ export const receiptOf = (list: Consent[], changes: VisitChange[]): ConsentRecei
   })),
   changes,
 });
-
-/** Hands the receipt to the browser as a file: a blob URL, so nothing leaves the page and no CSP source is needed. */
-export function download(r: ConsentReceipt) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }));
-  a.download = `connected-apps-${r.generated_at.slice(0, 10)}.json`;
-  a.click();
-  // The download has started by then; revoking at once can cancel it in some browsers.
-  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
-}

@@ -1,9 +1,12 @@
+import type { more } from './strings-more.js';
+
 /**
- * Every word the widget shows or announces. `{name}` marks a value filled in at render time;
- * a page may override any subset through the `strings` property. The upper-case keys are FDX data
- * clusters, each said as a sentence; a bank adds its own clusters the same way.
+ * Every word the widget shows or announces, English first. `{name}` marks a value filled in at render time; a page
+ * may override any subset through the `strings` property. This file holds the words of the first screen; those of
+ * the views a customer opens by action travel with those views (strings-more.ts), and every other language is a
+ * chunk of its own, loaded when the page's `lang` asks for it (strings-es.ts). `en` and `es` in full: languages.ts.
  */
-export const en = {
+export const base = {
   loading: 'Loading connected apps…',
   empty: 'No apps connected',
   emptyHint: 'Apps you allow to access your accounts will appear here.',
@@ -32,165 +35,45 @@ export const en = {
   stop: 'Stop sharing',
   stopApp: 'Stop sharing with {app}',
   stopping: 'Stopping…',
-  dialogTitle: 'Stop sharing with {app}?',
-  dialogStops: '{app} will no longer be able to access your accounts.',
-  dialogKeeps: 'Data {app} has already received is not deleted. To ask about that data, contact {app}.',
-  cancel: 'Cancel',
-  confirm: 'Stop sharing',
   saved: 'Your change for {app} is saved.',
   saveFailed: 'Your change for {app} could not be saved. Showing your current settings.',
-  stoppedMsg: 'You stopped sharing with {app}.',
-  stopFailed: 'Sharing with {app} could not be stopped. Please try again.',
-  undo: 'Undo',
-  undoApp: 'Undo stopping sharing with {app}',
-  undoIn: 'Sharing with {app} stops in {s} s.',
-  undoHint: 'Sharing with {app} will stop in {s} seconds. You can undo it until then.',
-  undone: 'You are still sharing with {app}.',
-  offline: 'You are offline. Sharing will stop as soon as you are back online.',
-  apps: '{n} apps',
   stopAll: 'Stop sharing with every app',
-  stopAllTitle: 'Stop sharing with all {n} apps?',
-  stopAllStops: 'These apps will no longer be able to access your accounts:',
-  stopAllKeeps: 'Data they have already received is not deleted. To ask about that data, contact each app.',
-  progress: 'Stopped {done} of {n}.',
-  stopAllFailed: 'Stopped {done} of {n}. Could not stop: {apps}.',
-  waiting: 'Waiting',
-  notStopped: 'Not stopped',
   unused: 'Unused since {date}',
   unusedNote: 'Apps that have not used your data in {days} days: {n}.',
   review: 'Review them',
-  reviewTitle: 'Review unused apps',
-  reviewStep: 'App {i} of {n}',
-  keep: 'Keep sharing',
-  reviewDone: 'You have reviewed every unused app.',
-  back: 'Back to all apps',
   unrecognized: 'I don’t recognize this app',
-  fraudTitle: 'Don’t recognize {app}?',
-  fraudText: 'We will stop sharing with {app} now. Then tell us about it, so we can protect your accounts.',
-  fraudConfirm: 'Stop sharing and report',
-  fraudLink: 'Report {app} to us',
-  about: 'About {app}',
-  canSee: 'What {app} can see',
-  via: 'Connected through {via}',
-  privacy: 'Privacy policy',
-  deletion: 'Ask {app} to delete your data',
   search: 'Search apps',
   sort: 'Sort by',
   sortConnected: 'Newest connection',
   sortName: 'Name',
   sortUsed: 'Least recently used',
   matches: '{n} of {total} apps',
-  record: 'Your record',
-  asOf: 'Your connected apps as of {date}.',
-  visit: 'Changes in this visit',
-  print: 'Print',
-  download: 'Download (JSON)',
-  ACCOUNT_BASIC: 'Account basics: name, type and masked number',
-  ACCOUNT_DETAILED: 'Balances and account details',
-  ACCOUNT_PAYMENTS: 'Account and routing numbers, to move money',
-  TRANSACTIONS: 'Transactions: amounts, dates and descriptions',
-  STATEMENTS: 'Your statements',
-  INVESTMENTS: 'Investment holdings and activity',
-  CUSTOMER_CONTACT: 'Your name, address, phone and email',
-  CUSTOMER_PERSONAL: 'Personal details such as your date of birth',
+  unavailable: 'That could not be opened. Check your connection and try again.',
 };
 
-export type Strings = typeof en;
+export type Strings = typeof base & typeof more;
 
-export const es: Strings = {
-  loading: 'Cargando aplicaciones conectadas…',
-  empty: 'No hay aplicaciones conectadas',
-  emptyHint: 'Aquí aparecerán las aplicaciones a las que permitas acceder a tus cuentas.',
-  loadFailed: 'No pudimos cargar tus aplicaciones conectadas.',
-  retry: 'Reintentar',
-  expired: 'Tu sesión ha terminado. Vuelve a iniciar sesión para gestionar tus aplicaciones conectadas.',
-  active: 'Aplicaciones conectadas',
-  history: 'Ya no compartes datos',
-  sharing: 'Compartiendo',
-  stopped: 'Detenido',
-  connectedSince: 'Conectada desde',
-  lastAccessed: 'Último acceso',
-  never: 'Nunca',
-  stoppedOn: 'Detenido el',
-  accounts: 'Cuentas',
-  sharedAccounts: 'Cuentas compartidas',
-  ending: 'terminada en {digits}',
-  shared: 'Compartida',
-  notShared: 'No compartida',
-  saving: 'Guardando…',
-  accountSwitch: 'Compartir {account} terminada en {digits} con {app}',
-  autoShare: 'Compartir cuentas nuevas automáticamente',
-  autoShareSwitch: 'Compartir cuentas nuevas con {app} automáticamente',
-  autoShareOn: 'Las cuentas nuevas se comparten automáticamente',
-  autoShareOff: 'Las cuentas nuevas no se comparten automáticamente',
-  stop: 'Dejar de compartir',
-  stopApp: 'Dejar de compartir con {app}',
-  stopping: 'Deteniendo…',
-  dialogTitle: '¿Dejar de compartir con {app}?',
-  dialogStops: '{app} ya no podrá acceder a tus cuentas.',
-  dialogKeeps: 'Los datos que {app} ya recibió no se eliminan. Para consultar sobre esos datos, contacta con {app}.',
-  cancel: 'Cancelar',
-  confirm: 'Dejar de compartir',
-  saved: 'Se guardó tu cambio para {app}.',
-  saveFailed: 'No se pudo guardar tu cambio para {app}. Se muestra tu configuración actual.',
-  stoppedMsg: 'Dejaste de compartir con {app}.',
-  stopFailed: 'No se pudo dejar de compartir con {app}. Inténtalo de nuevo.',
-  undo: 'Deshacer',
-  undoApp: 'Deshacer: seguir compartiendo con {app}',
-  undoIn: 'Se dejará de compartir con {app} en {s} s.',
-  undoHint: 'Se dejará de compartir con {app} en {s} segundos. Hasta entonces puedes deshacerlo.',
-  undone: 'Sigues compartiendo con {app}.',
-  offline: 'No tienes conexión. Se dejará de compartir en cuanto vuelvas a estar en línea.',
-  apps: '{n} aplicaciones',
-  stopAll: 'Dejar de compartir con todas las aplicaciones',
-  stopAllTitle: '¿Dejar de compartir con las {n} aplicaciones?',
-  stopAllStops: 'Estas aplicaciones ya no podrán acceder a tus cuentas:',
-  stopAllKeeps: 'Los datos que ya recibieron no se eliminan. Para consultar sobre esos datos, contacta con cada aplicación.',
-  progress: 'Detenidas {done} de {n}.',
-  stopAllFailed: 'Detenidas {done} de {n}. No se pudo detener: {apps}.',
-  waiting: 'En espera',
-  notStopped: 'No detenida',
-  unused: 'Sin uso desde el {date}',
-  unusedNote: 'Aplicaciones que no han usado tus datos en {days} días: {n}.',
-  review: 'Revisarlas',
-  reviewTitle: 'Revisar aplicaciones sin uso',
-  reviewStep: 'Aplicación {i} de {n}',
-  keep: 'Seguir compartiendo',
-  reviewDone: 'Revisaste todas las aplicaciones sin uso.',
-  back: 'Volver a todas las aplicaciones',
-  unrecognized: 'No reconozco esta aplicación',
-  fraudTitle: '¿No reconoces {app}?',
-  fraudText: 'Dejaremos de compartir con {app} ahora. Después cuéntanos lo ocurrido para proteger tus cuentas.',
-  fraudConfirm: 'Dejar de compartir y reportar',
-  fraudLink: 'Reportar {app}',
-  about: 'Acerca de {app}',
-  canSee: 'Qué puede ver {app}',
-  via: 'Conectada a través de {via}',
-  privacy: 'Política de privacidad',
-  deletion: 'Pedir a {app} que elimine tus datos',
-  search: 'Buscar aplicaciones',
-  sort: 'Ordenar por',
-  sortConnected: 'Conexión más reciente',
-  sortName: 'Nombre',
-  sortUsed: 'Uso menos reciente',
-  matches: '{n} de {total} aplicaciones',
-  record: 'Tu registro',
-  asOf: 'Tus aplicaciones conectadas al {date}.',
-  visit: 'Cambios en esta visita',
-  print: 'Imprimir',
-  download: 'Descargar (JSON)',
-  ACCOUNT_BASIC: 'Datos básicos de la cuenta: nombre, tipo y número enmascarado',
-  ACCOUNT_DETAILED: 'Saldos y detalles de la cuenta',
-  ACCOUNT_PAYMENTS: 'Números de cuenta y de ruta, para mover dinero',
-  TRANSACTIONS: 'Movimientos: importes, fechas y descripciones',
-  STATEMENTS: 'Tus estados de cuenta',
-  INVESTMENTS: 'Inversiones y su actividad',
-  CUSTOMER_CONTACT: 'Tu nombre, dirección, teléfono y correo',
-  CUSTOMER_PERSONAL: 'Datos personales como tu fecha de nacimiento',
+/** The languages besides English, each loaded on first use. A new one is a file like strings-es.ts and a line here. */
+const languages: Record<string, () => Promise<Strings>> = {
+  es: () => import('./strings-es.js').then((m) => m.es),
 };
 
-/** The shipped language for a BCP 47 tag, English unless the primary subtag is Spanish. */
-export const stringsFor = (locale: string): Strings => (/^es\b/i.test(locale) ? es : en);
+/** Each language's words once loaded (English needs none beyond `base`), or the promise of them meanwhile. */
+const loaded: Record<string, Partial<Strings> | Promise<unknown>> = { en: {} };
+
+/**
+ * The words of the language a BCP 47 tag names (English unless its primary subtag is one of `languages`), or, the
+ * first time, a promise that settles once they are here. One that failed to load falls back to English.
+ */
+export function stringsFor(locale: string): Partial<Strings> | Promise<unknown> {
+  const lang = locale.split('-')[0]!.toLowerCase();
+  return Object.hasOwn(languages, lang)
+    ? (loaded[lang] ??= languages[lang]!().then(
+        (words) => (loaded[lang] = words),
+        () => (loaded[lang] = {}),
+      ))
+    : loaded.en!;
+}
 
 /** Fills `{name}` slots; the result is bound as text, so values need no escaping. */
 export const fill = (template: string, values: Record<string, string | number>) =>

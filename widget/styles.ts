@@ -1,6 +1,7 @@
 import { css } from 'lit';
 
 /**
+ * The first screen's styles; those of the views a customer opens by action come with them (more.ts).
  * Public tokens are `--consent-*` (documented on ConsentManager); everything below reads them once into
  * private `--_*` locals with defaults for light and dark. `light-dark()` follows the used `color-scheme`,
  * which is the OS preference unless the page or the `theme` attribute forces one.
@@ -15,8 +16,6 @@ export const styles = css`
     --_border: var(--consent-color-border, light-dark(#8a939e, #6b7580));
     --_accent: var(--consent-color-accent, light-dark(#0b5cad, #7ab7ff));
     --_on-accent: var(--consent-color-on-accent, light-dark(#fff, #0b1a2b));
-    --_danger: var(--consent-color-danger, light-dark(#b3261e, #ff8a80));
-    --_on-danger: var(--consent-color-on-danger, light-dark(#fff, #2b0b0b));
     --_ok: var(--consent-color-success, light-dark(#1a7f37, #6fdc8c));
     --_radius: var(--consent-radius, 0.5rem);
     --_gap: var(--consent-spacing, 1rem);
@@ -63,8 +62,7 @@ export const styles = css`
   }
   .apps,
   .app,
-  .notice,
-  dialog > div {
+  .notice {
     display: grid;
     gap: var(--_gap);
   }
@@ -76,32 +74,48 @@ export const styles = css`
     background: var(--_surface);
     overflow-wrap: anywhere;
   }
-  .undo {
-    position: sticky;
-    top: 0;
-    z-index: 1;
-    display: grid;
-    gap: 0.5rem;
-    margin-bottom: var(--_gap);
-  }
-  .undo:empty {
-    display: none;
+  .app {
+    /* 200 apps hold some 12,000 elements: those off screen are laid out when they come near it. */
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 20rem;
   }
   .history {
     display: grid;
     gap: var(--_gap);
     margin-top: calc(2 * var(--_gap));
   }
-  .head,
-  .row {
+  .head {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem var(--_gap);
   }
   .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
     padding-block: 0.5rem;
     border-top: 1px solid color-mix(in srgb, var(--_border) 40%, transparent);
+  }
+  /*
+   * The state in words and the switch stay together at the end of the line: beside the account's name down to a
+   * 360 px phone, in Spanish too, and on a line of their own when the name would get less than 6.5rem or than its
+   * longest word (our words are not cut; an upstream nickname may be, so that it never pushes the row wider).
+   */
+  .row > .grow {
+    flex-basis: 6.5rem;
+    min-width: auto;
+    overflow-wrap: break-word;
+  }
+  .name {
+    overflow-wrap: anywhere;
+  }
+  .ctl {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin-left: auto;
   }
   .grow {
     flex: 1 1 10rem;
@@ -144,9 +158,6 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  a {
-    color: var(--_accent);
-  }
   input,
   select {
     font: inherit;
@@ -160,18 +171,8 @@ export const styles = css`
   .tools label {
     display: grid;
   }
-  summary {
-    cursor: pointer;
-    padding-block: 0.25rem;
-  }
-  details > :not(summary) {
-    margin-top: 0.5rem;
-  }
   .flag {
     font-weight: 600;
-  }
-  progress {
-    width: 100%;
   }
   [aria-disabled='true'] {
     cursor: not-allowed;
@@ -198,11 +199,6 @@ export const styles = css`
     background: none;
     font-weight: 400;
     text-decoration: underline;
-  }
-  .danger {
-    border-color: var(--_danger);
-    color: var(--_on-danger);
-    background: var(--_danger);
   }
   [role='switch'] {
     position: relative;
@@ -237,28 +233,11 @@ export const styles = css`
     border-left: 4px solid var(--_accent);
     background: var(--_surface);
   }
-  dialog {
-    max-width: min(32rem, calc(100vw - 2rem));
-    padding: calc(1.5 * var(--_gap));
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    color: var(--_text);
-    background: var(--_bg);
-  }
-  dialog ul,
-  .dots {
-    list-style: disc;
-    padding-left: 1.5rem;
-  }
-  .actions,
   .bar {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: var(--_gap);
-  }
-  .actions .btn {
-    flex: 1 1 8rem;
   }
   .skeleton {
     height: 7rem;
@@ -278,16 +257,6 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
-  }
-  @media print {
-    button,
-    .tools,
-    .undo {
-      display: none !important;
-    }
-    .app {
-      break-inside: avoid;
-    }
   }
   @media (prefers-reduced-motion: reduce) {
     * {

@@ -129,7 +129,8 @@ describe('faults, seen from Chromium', () => {
       const revokes = demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${app.id}/disable_app_sharing`));
       assert.equal(revokes.length, lost + 1);
       const revokedAt = consent(app.id).revoked_at!;
-      assert.ok(revokedAt < revokes[1]!.at, `revoked_at ${revokedAt} was set by the first PUT, before the retry at ${revokes[1]!.at}`);
+      // Same millisecond is possible on a fast machine; later than the retry's arrival would mean the retry re-applied it.
+      assert.ok(revokedAt <= revokes[1]!.at, `revoked_at ${revokedAt} was set by the first PUT, not after the retry at ${revokes[1]!.at}`);
       t.diagnostic(`${mode}: faults injected on writes: ${1 + 1 + lost}; upstream PUTs account 2, auto_share 2, revoke ${lost + 1}`);
     });
 

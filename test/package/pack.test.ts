@@ -1,12 +1,12 @@
 /**
  * The package as a bank installs it: `npm pack`, then `npm install <tarball>` into a fresh project (dependencies
  * from the npm cache or registry) and use of every entry point from there: the server entry and the bins in plain
- * Node (no tsx), the element entries bundled by Vite and run in Chromium, the drop-in file from a script tag,
+ * Node (no tsx), the element entries bundled by Vite and run in Chromium, the drop-in files from a script tag,
  * and the typings under tsc with React 19 and Preact JSX.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -75,12 +75,17 @@ describe('the packed tarball, installed into a fresh project', () => {
 
   it('ships_the_builds_the_manifest_and_the_bins_but_no_sources_or_tests', (t) => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'README.md', 'custom-elements.json', 'dist/consent-manager.js', 'dist/lib/widget/index.js',
+    for (const f of ['package.json', 'README.md', 'custom-elements.json', 'dist/consent-manager.js', 'dist/consent-manager.js.map',
+      'dist/consent-manager.all.js', 'dist/lib/widget/index.js', 'dist/lib/widget/bundle.d.ts',
       'dist/lib/widget/index.d.ts', 'dist/lib/widget/define.js', 'dist/lib/widget/class.js', 'dist/lib/widget/react.d.ts',
       'dist/lib/widget/preact.d.ts', 'dist/lib/server/index.js', 'dist/lib/demo/sandbox/index.js', 'dist/lib/contract/consent.js',
       'bin/consent-manager-bff.js', 'bin/consent-manager-sandbox.js']) {
       assert.ok(files.includes(f), `${f} is packed`);
     }
+    // The drop-in file's chunks travel with it: every one it imports, and nothing from an older build.
+    const built = readdirSync(join(ROOT, 'dist')).filter((f) => /^consent-manager-.+\.js$/.test(f));
+    assert.ok(built.length >= 2, 'the on-demand views and the Spanish words are chunks');
+    assert.deepEqual(files.filter((f) => /^dist\/consent-manager-.+\.js$/.test(f)).sort(), built.map((f) => `dist/${f}`).sort());
     const strays = files.filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || /^(test|widget|server|demo|bench|scripts)\//.test(f));
     assert.deepEqual(strays, []);
     t.diagnostic(`tarball ${packed.filename}: ${(packed.size / 1024).toFixed(1)} KB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KB unpacked, ${files.length} files`);
@@ -148,9 +153,12 @@ describe('the packed tarball, installed into a fresh project', () => {
       writeFileSync(join(project, 'registering.html'), page('/out/registering.js'));
       writeFileSync(join(project, 'class-only.html'), page('/out/class-only.js'));
       writeFileSync(join(project, 'define-only.html'), page('/out/define-only.js'));
-      writeFileSync(join(project, 'drop-in.html'), `<!doctype html><html lang="en"><body>
+      // Spanish pages: the split file renders nothing before its Spanish chunk is in, so words prove the chunk loaded.
+      for (const [file, script] of [['drop-in.html', 'consent-manager.js'], ['drop-in-all.html', 'consent-manager.all.js']]) {
+        writeFileSync(join(project, file!), `<!doctype html><html lang="es"><body>
 <consent-manager bff="/no-bff-here"></consent-manager>
-<script type="module" src="/node_modules/consent-manager/dist/consent-manager.js"></script></body></html>`);
+<script type="module" src="/node_modules/consent-manager/dist/${script}"></script></body></html>`);
+      }
       [browser, web] = await Promise.all([launchChromium(), serveStatic(project)]);
     });
     after(async () => {
@@ -162,14 +170,18 @@ describe('the packed tarball, installed into a fresh project', () => {
     async function open(file: string, tag: string) {
       const page = await browser.newPage();
       const errors: string[] = [];
+      const scripts: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      page.on('requestfinished', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
       await page.goto(`${web.url}/${file}`);
-      const result = file === 'drop-in.html' ? {} : await page.waitForFunction('window.entryResult').then((h) => h.jsonValue());
+      const result = file.startsWith('drop-in') ? {} : await page.waitForFunction('window.entryResult').then((h) => h.jsonValue());
       await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<${tag} id="probe" bff="/no-bff-here"></${tag}>')`);
       // No BFF answers here (404): the element renders its error notice, so Lit ran from the installed package.
-      await page.locator(`#probe [part~="notice"]`).waitFor({ timeout: 10_000 });
+      const notice = page.locator(`#probe [part~="notice"]`);
+      await notice.waitFor({ timeout: 10_000 });
+      const text = await notice.textContent();
       await page.close();
-      return { result, errors };
+      return { result, errors, scripts, text };
     }
 
     it('the_main_entry_registers_the_element_and_exports_its_class', async () => {
@@ -190,9 +202,18 @@ describe('the packed tarball, installed into a fresh project', () => {
       assert.deepEqual(errors, []);
     });
 
-    it('the_drop_in_file_works_from_a_script_tag', async () => {
-      const { errors } = await open('drop-in.html', 'consent-manager');
+    it('the_drop_in_file_works_from_a_script_tag_and_loads_its_chunks_from_beside_it', async () => {
+      const { errors, scripts, text } = await open('drop-in.html', 'consent-manager');
       assert.deepEqual(errors, []);
+      assert.match(text ?? '', /No pudimos cargar/, 'Spanish, from its chunk');
+      assert.ok(scripts.some((p) => /^\/node_modules\/consent-manager\/dist\/consent-manager-strings-es-[\w-]+\.js$/.test(p)), scripts.join());
+    });
+
+    it('the_all_in_one_file_works_from_a_script_tag_alone', async () => {
+      const { errors, scripts, text } = await open('drop-in-all.html', 'consent-manager');
+      assert.deepEqual(errors, []);
+      assert.match(text ?? '', /No pudimos cargar/);
+      assert.deepEqual(scripts, ['/node_modules/consent-manager/dist/consent-manager.all.js']);
     });
   });
 

@@ -108,6 +108,24 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
     dialog.close();
   });
 
+  it('keeps an account’s name, its state in words and its switch on one line on a 360 px phone', async () => {
+    await setViewport({ width: 360, height: 640 });
+    const el = await mount({ lang: 'es' });
+    // As the demo bank lays it out at 360 px: 16 px either side. Spanish has the longer state ("No compartida").
+    el.style.width = '328px';
+    await el.updateComplete;
+    const rows = [...card(el, 'Ledgerleaf Budget').querySelectorAll<HTMLElement>('.rows .row')];
+    expect(rows.some((r) => r.textContent!.includes('No compartida')), 'a row that is not shared').to.equal(true);
+    for (const row of rows) {
+      const [label, state, sw] = [row.querySelector('.grow')!, row.querySelector('.state')!, row.querySelector('[role="switch"]')!].map((n) =>
+        n.getBoundingClientRect(),
+      );
+      expect(sw.top, row.textContent!).to.be.below(label.bottom, 'the switch beside the name, not below it');
+      expect(Math.abs(state.top + state.height / 2 - (sw.top + sw.height / 2))).to.be.below(2, 'state and switch on one line');
+      expect(sw.right).to.be.at.most(row.getBoundingClientRect().right + 0.5);
+    }
+  });
+
   it('follows the OS colour scheme, can be forced, and stays accessible in dark', async () => {
     const el = await mount();
     const light = getComputedStyle(el).backgroundColor;

@@ -4,7 +4,7 @@ import '../../widget/define.js';
 import type { Consent } from '../../contract/consent.js';
 import { appCard, type CardContext } from '../../widget/app-card.js';
 import { safeUrl } from '../../widget/safe-url.js';
-import { en } from '../../widget/strings.js';
+import { en } from '../../widget/languages.js';
 import { styles } from '../../widget/styles.js';
 import { card, login, logout, mount, resetSandbox } from './support.js';
 
