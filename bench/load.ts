@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import type { Consent } from '../contract/consent.js';
 import { percentile, round } from './stats.js';
+import { stopChild } from './support/spawn.js';
 
 const here = fileURLToPath(import.meta.url);
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   try {
     await run(child, SESSIONS, SECONDS, args.out);
   } finally {
-    await stop(child);
+    await stopChild(child);
   }
 }
 
@@ -276,17 +277,4 @@ function table(rows: Array<Record<string, string | number>>): string {
   const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
-
-/** Ends the server child (by its own pid), hard after 5 s. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -52,7 +52,8 @@ function firstLine<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Ends a server child by its own pid: SIGTERM, then SIGKILL after 5 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
