@@ -1,22 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
-import {
-  $,
-  card,
-  control,
-  login,
-  logout,
-  mount,
-  MODES,
-  recordEvents,
-  resetSandbox,
-  settled,
-  setFaults,
-  stats,
-  statusText,
-  upstreamConsents,
-} from './support.js';
+import { $, card, control, mount, MODES, settled, setFaults, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
 
 const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
 
@@ -28,16 +13,7 @@ async function confirmStop(el: ConsentManager, app: string) {
 }
 
 describe('consent-manager actions against the sandbox', () => {
-  let events: ReturnType<typeof recordEvents>;
-  beforeEach(async () => {
-    await resetSandbox();
-    await login('alex');
-    events = recordEvents();
-  });
-  afterEach(async () => {
-    events.stop();
-    await logout();
-  });
+  const events = asAlexRecordingEvents();
 
   for (const mode of MODES) {
     describe(`${mode} mode`, () => {

@@ -1,18 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { $, $$, confirmDialog, login, logout, mount, recordEvents, resetSandbox, settled, setFaults, sleep, stats, statusText, upstreamConsents } from './support.js';
+import { $, $$, confirmDialog, login, logout, mount, settled, setFaults, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
 
 describe('stopping sharing with every app', () => {
-  let events: ReturnType<typeof recordEvents>;
-  beforeEach(async () => {
-    await resetSandbox();
-    await login('alex');
-    events = recordEvents();
-  });
-  afterEach(async () => {
-    events.stop();
-    await logout();
-  });
+  const events = asAlexRecordingEvents();
 
   it('is offered only when more than one app shares', async () => {
     await logout();

@@ -156,6 +156,29 @@ export function recordEvents() {
   };
 }
 
+/**
+ * Registers this suite's hooks: each test starts on a freshly reset sandbox, logged in as alex, with the widget's
+ * events recorded from scratch. The returned object reads the current test's recorder.
+ */
+export function asAlexRecordingEvents() {
+  let current: ReturnType<typeof recordEvents>;
+  beforeEach(async () => {
+    await resetSandbox();
+    await login('alex');
+    current = recordEvents();
+  });
+  afterEach(async () => {
+    current.stop();
+    await logout();
+  });
+  return {
+    get seen() {
+      return current.seen;
+    },
+    counts: () => current.counts(),
+  };
+}
+
 /** Fetches the page made to the BFF or MX since `performance.clearResourceTimings()`, in order. */
 export const apiRequests = () =>
   performance

@@ -1,38 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
 import { createApiClient } from '../../widget/api-client.js';
-import {
-  $,
-  card,
-  confirmDialog,
-  control,
-  focused,
-  login,
-  logout,
-  mount,
-  MODES,
-  recordEvents,
-  resetSandbox,
-  settled,
-  sleep,
-  stats,
-  statusText,
-  upstreamConsents,
-} from './support.js';
+import { $, card, confirmDialog, control, focused, login, logout, mount, MODES, resetSandbox, settled, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
 
 const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
 
 describe('undoing "Stop sharing" (undo-seconds)', () => {
-  let events: ReturnType<typeof recordEvents>;
-  beforeEach(async () => {
-    await resetSandbox();
-    await login('alex');
-    events = recordEvents();
-  });
-  afterEach(async () => {
-    events.stop();
-    await logout();
-  });
+  const events = asAlexRecordingEvents();
 
   it('holds a confirmed stop for the window, announces it, and sends it once the window ends', async () => {
     const el = await mount({ props: { undoSeconds: 2 } });

@@ -1,18 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { $, card, confirmDialog, control, focused, login, logout, mount, recordEvents, resetSandbox, settled, setFaults, stats } from './support.js';
+import { $, card, confirmDialog, control, focused, mount, settled, setFaults, stats, asAlexRecordingEvents } from './support.js';
 
 describe('"I don’t recognize this app"', () => {
-  let events: ReturnType<typeof recordEvents>;
-  beforeEach(async () => {
-    await resetSandbox();
-    await login('alex');
-    events = recordEvents();
-  });
-  afterEach(async () => {
-    events.stop();
-    await logout();
-  });
+  const events = asAlexRecordingEvents();
 
   it('stops the app at once, fires consent-unrecognized and links to the bank’s fraud page', async () => {
     // An undo window does not apply: an app the customer does not know should lose access now.
