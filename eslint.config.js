@@ -2,9 +2,10 @@ import js from '@eslint/js';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
+import { packageBoundaries } from './scripts/eslint-package-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-artifacts/', 'test/**/__snapshots__/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'widget/lib/', 'coverage/', 'test-artifacts/', 'test/**/__snapshots__/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -37,12 +38,14 @@ export default tseslint.config(
   { ...lit.configs['flat/recommended'], files: ['widget/**/*.ts'] },
   { files: ['widget/**/*.ts'], settings: { wc: { elementBaseClasses: ['LitElement'] } } },
   {
-    // The browser bundle must not reach into Node code, nor the server into browser code.
+    // The browser package takes nothing from Node.
     files: ['widget/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/demo/**', 'node:*'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'] }] },
   },
   {
-    files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/widget/**', '**/demo/**'] }] },
+    // Each package folder is a package: another one is reached by its name and `exports`, never by a relative path.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { 'consent-manager': { rules: { 'package-boundaries': packageBoundaries } } },
+    rules: { 'consent-manager/package-boundaries': 'error' },
   },
 );

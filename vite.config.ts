@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { build, defineConfig, parseAst, type InlineConfig, type Plugin } from 'vite';
 
-// The drop-in build, Lit included. `dist/consent-manager.js` is what `<script type="module" src=".../consent-manager.js">`
+// The drop-in build, Lit included, into the element package's widget/dist/. `dist/consent-manager.js` is what `<script type="module" src=".../consent-manager.js">`
 // loads first; the parts a customer opens by action (and the Spanish words) sit beside it as
 // `consent-manager-<name>-<hash>.js` and load by `import()` from the same directory. `dist/consent-manager.all.js` is
 // the same element in exactly one file, for teams who want that (a second build, run when the first one closes).
@@ -9,11 +10,15 @@ const ENTRY = 'widget/bundle.ts';
 function widgetBuild(allInOne: boolean): InlineConfig {
   return {
     configFile: false,
+    // The repository root, whichever directory runs the build (the element package's own `npm run build` too).
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    // `@consent-manager/contract` and the other package names resolve to their sources (tsconfig.base.json).
+    resolve: { tsconfigPaths: true },
     logLevel: allInOne ? 'warn' : undefined,
     plugins: [minifyTemplates(), ...(allInOne ? [] : [alsoAllInOne()])],
     build: {
       lib: { entry: ENTRY, formats: ['es'], fileName: () => (allInOne ? 'consent-manager.all.js' : 'consent-manager.js') },
-      outDir: 'dist',
+      outDir: 'widget/dist',
       emptyOutDir: !allInOne,
       target: 'es2021',
       minify: true,

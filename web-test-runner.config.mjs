@@ -3,10 +3,11 @@
 // CSRF and Origin checks behave as in a bank's page. Run through `node --import tsx` (npm run test:web).
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, chromiumPath } from './test/support/browser.ts';
 import { startTestDemo } from './test/support/demo.ts';
 
 const port = await freePort();
@@ -21,17 +22,16 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'auto', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [workspaceSources(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   middleware: [
     (ctx, next) => (PROXIED.test(ctx.path) ? proxy(ctx) : next()),
   ],
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? findChromium(),
+        executablePath: chromiumPath(),
         headless: true,
-        args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        args: [...CHROMIUM_ARGS, '--headless=new'],
       },
     }),
   ],
@@ -74,6 +74,15 @@ function freePort() {
   });
 }
 
-function findChromium() {
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+/** The packages' names (`@consent-manager/contract`, ...) to their sources, as tsconfig.base.json maps them for tsc. */
+function workspaceSources() {
+  const base = readFileSync(new URL('./tsconfig.base.json', import.meta.url), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  const paths = JSON.parse(base).compilerOptions.paths;
+  return {
+    name: 'workspace-sources',
+    resolveImport({ source }) {
+      const target = paths[source]?.[0];
+      return target ? target.replace(/^\./, '') : undefined;
+    },
+  };
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import { percentile, round } from './stats.js';
 import { stopChild } from './support/spawn.js';
 
@@ -34,7 +34,7 @@ const username = (i: number) => `load${i}`;
 // The child: the demo exactly as the tests start it, with a login for every synthetic customer and a sandbox
 // that provisions each on first sight (5 apps × 3 accounts). Answers the parent's questions over IPC.
 if (process.argv.includes('--serve')) {
-  const { startTestDemo } = await import('../test/support/demo.js');
+  const { startTestDemo } = await import('@consent-manager/test-support/demo');
   const sessions = Number(process.env.LOAD_SESSIONS);
   const users = Object.fromEntries(Array.from({ length: sessions }, (_, i) => [username(i), customerId(i)]));
   const demo = await startTestDemo({

@@ -1,7 +1,6 @@
 // Composition root of the demo: `npm start`. No configuration needed; MX_BASE_URL and friends switch
 // the same server from the embedded sandbox to a real MX.
-import { ConfigError, loadConfig } from '../server/config.js';
-import { onShutdown } from '../server/lifecycle.js';
+import { ConfigError, loadConfig, onShutdown } from '@consent-manager/bff/standalone';
 import { startDemo } from './server.js';
 
 async function main(): Promise<void> {

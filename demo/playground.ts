@@ -4,10 +4,9 @@
 // through the router's `getCustomerId` option), or a canned BFF that never answers, fails or reports an ended
 // session. Mounted only with the embedded sandbox, never in front of a real MX. Nothing here reaches widget/.
 import type { Express, RequestHandler } from 'express';
-import { sendError } from '../server/errors.js';
-import { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } from '../server/router.js';
+import { createConsentRouter, sendError, type ConsentRouter, type ConsentRouterOptions } from '@consent-manager/bff';
+import { DEMO_CUSTOMERS } from '@consent-manager/mx-sandbox';
 import { escapeHtml, layout } from './pages.js';
-import { DEMO_CUSTOMERS } from './sandbox/seed.js';
 
 export const PLAYGROUND_PATH = '/playground';
 const BFF = `${PLAYGROUND_PATH}/bff`;

@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { createBffApp } from '../server/app.js';
-import type { BffConfig } from '../server/config.js';
-import { closeGracefully, listen } from '../server/lifecycle.js';
-import { createLogger, type Logger } from '../server/logger.js';
-import { createConsentRouter, type ConsentRouter } from '../server/router.js';
-import { openSharedStores } from '../server/shared-stores.js';
-import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox/app.js';
-import { DEMO_CUSTOMERS } from './sandbox/seed.js';
+import helmet from 'helmet';
+import { createConsentRouter, type ConsentRouter } from '@consent-manager/bff';
+import {
+  closeGracefully, createBffStack, createLogger, listen, openSharedStores, routerOptionsFromConfig, type BffConfig, type Logger, type MxEndpoint,
+} from '@consent-manager/bff/standalone';
+import { createSandbox, DEMO_CUSTOMERS, type Sandbox, type SandboxOptions } from '@consent-manager/mx-sandbox';
 import { createPlayground } from './playground.js';
 import { mountDemoSite } from './site.js';
 
@@ -34,6 +32,8 @@ export interface RunningDemo {
 }
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+/** The element package's drop-in build (`npm run build`), found through its public package entry. */
+const bundleDir = () => fileURLToPath(new URL('./dist/', import.meta.resolve('@consent-manager/element/package.json')));
 
 /**
  * The demo bank: its login and page, the BFF at the mount path, and (without MX_BASE_URL) an MX sandbox
@@ -46,7 +46,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const publicUrl = opts.publicUrl ?? ownUrl;
 
   let sandbox: Sandbox | undefined;
-  let mx: { baseUrl: string; publicBaseUrl?: string; clientId: string; clientSecret: string };
+  let mx: MxEndpoint;
   if (config.mx.baseUrl) {
     mx = { baseUrl: config.mx.baseUrl, publicBaseUrl: config.mx.publicBaseUrl, clientId: config.mx.clientId!, clientSecret: config.mx.clientSecret! };
   } else {
@@ -60,19 +60,11 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   if (sandbox && config.redisUrl) logger.warn('REDIS_URL with the embedded sandbox: set MX_BASE_URL to share state between instances');
   const redisPrefix = sandbox ? `${config.redisPrefix}sandbox-${randomBytes(6).toString('hex')}:` : config.redisPrefix;
   const shared = await openSharedStores({ ...config, redisPrefix }, logger);
+  const fromConfig = routerOptionsFromConfig(config, mx);
+  const allowedOrigins = [...config.allowedOrigins, new URL(publicUrl).origin];
   const router = createConsentRouter({
-    upstream: {
-      baseUrl: mx.baseUrl,
-      publicBaseUrl: mx.publicBaseUrl,
-      version: config.mx.version,
-      clientId: mx.clientId,
-      clientSecret: mx.clientSecret,
-      timeouts: config.mx.timeouts,
-      singleUseTokens: config.mx.singleUseTokens,
-    },
-    mode: config.mode,
-    allowedOrigins: [...config.allowedOrigins, new URL(publicUrl).origin],
-    limits: config.limits,
+    ...fromConfig,
+    allowedOrigins,
     logger,
     ...shared.router,
   });
@@ -80,34 +72,38 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   // The playground's fixture BFF mounts act as fixed sandbox customers: never in front of a real MX.
   const playground = sandbox
     ? createPlayground({
-      upstream: { baseUrl: mx.baseUrl, version: config.mx.version, clientId: mx.clientId, clientSecret: mx.clientSecret, timeouts: config.mx.timeouts },
-      allowedOrigins: [...config.allowedOrigins, new URL(publicUrl).origin],
+      upstream: { ...fromConfig.upstream, publicBaseUrl: undefined, singleUseTokens: undefined },
+      allowedOrigins,
       logger,
     })
     : undefined;
 
-  const bff = createBffApp({
+  const stack = createBffStack({
     ...shared.app,
     config,
     // A secret made up per start: sessions end with the process, which is what a demo wants.
     sessionSecret: config.session.secret ?? randomBytes(32).toString('base64url'),
     logger,
-    router,
-    extend: (app) => mountDemoSite(app, {
-      users: opts.users ?? { ...DEMO_CUSTOMERS },
-      router,
-      mountPath: config.mountPath,
-      modes: config.mode === 'both' ? ['proxy', 'direct'] : [config.mode],
-      bundleDir: here('../dist'),
-      staticDir: here('./public'),
-      playground,
-    }),
   });
 
   const app = express();
+  app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   if (sandbox) app.use('/mx', sandbox.handler);
-  app.use(bff);
+  app.use(stack.before);
+  // The bank's pages, unlike the BFF's JSON, load the element, its styles and app logos.
+  app.use(helmet.contentSecurityPolicy({ directives: pageCsp(config, mx) }));
+  mountDemoSite(app, {
+    users: opts.users ?? { ...DEMO_CUSTOMERS },
+    router,
+    mountPath: config.mountPath,
+    modes: config.mode === 'both' ? ['proxy', 'direct'] : [config.mode],
+    bundleDir: bundleDir(),
+    staticDir: here('./public'),
+    playground,
+  });
+  app.use(config.mountPath, router);
+  app.use(stack.after);
   server.on('request', app);
 
   return {
@@ -121,5 +117,16 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       await playground?.close();
       await shared.close();
     },
+  };
+}
+
+/** Strict: no inline script or style; direct mode may call the MX host the browser is given. */
+function pageCsp(config: BffConfig, mx: MxEndpoint): Record<string, string[] | null> {
+  const direct = config.mode !== 'proxy' ? mx.publicBaseUrl ?? mx.baseUrl : undefined;
+  return {
+    'upgrade-insecure-requests': config.session.secureCookie ? [] : null,
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'https:'],
+    'connect-src': direct ? ["'self'", new URL(direct).origin] : ["'self'"],
   };
 }

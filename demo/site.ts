@@ -1,6 +1,6 @@
 import express, { type Express, type Request } from 'express';
-import { logIn, logOut } from '../server/session.js';
-import type { ConsentRouter } from '../server/router.js';
+import type { ConsentRouter } from '@consent-manager/bff';
+import { logIn, logOut } from './login.js';
 import { bankPage, loginPage } from './pages.js';
 import type { Playground } from './playground.js';
 

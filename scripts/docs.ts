@@ -178,7 +178,7 @@ export interface ${cls}JsxProps
   extends ${cls}Attributes, ${cls}Properties, ${cls}EventHandlers {}
 
 /**
- * The tag → props map, for JSX setups not covered by \`consent-manager/react\` and \`consent-manager/preact\`:
+ * The tag → props map, for JSX setups not covered by \`@consent-manager/element/react\` and \`@consent-manager/element/preact\`:
  * \`declare module 'x' { namespace JSX { interface IntrinsicElements extends CustomElements {} } }\`.
  */
 export interface CustomElements {

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-session';
 import helmet from 'helmet';
 import type { BffConfig } from './config.js';
@@ -20,54 +20,65 @@ export interface BffAppOptions {
   readiness?: ReadinessCheck[];
   /** Recognises errors meaning a shared store is down, answered 503 `session_store_unavailable`. */
   storeUnavailable?: (err: unknown) => boolean;
-  /** Routes the host adds once sessions work (the demo's login and pages), before the 404. */
-  extend?: (app: Express) => void;
 }
 
-/** The standalone BFF: security headers, request logs, health, sessions, the consent router. */
-export function createBffApp(opts: BffAppOptions): Express {
-  const { config, logger } = opts;
-  const app = express();
-  app.set('trust proxy', config.trustProxy);
-  app.set('x-powered-by', false);
-  // HSTS and upgrade-insecure-requests only where the site is served over HTTPS (secure cookies mean it is).
-  const https = config.session.secureCookie;
-  app.use(helmet({ contentSecurityPolicy: { directives: cspDirectives(config) }, strictTransportSecurity: https }));
-  app.use(requestLogger(logger));
+/** What goes before the consent router (headers, logs, health, sessions) and after it (404, JSON errors). */
+export interface BffStack {
+  before: RequestHandler[];
+  after: Array<RequestHandler | ErrorRequestHandler>;
+}
 
-  app.get('/healthz', (_req, res) => {
+/**
+ * The standalone BFF's middleware, for a host that serves more than the BFF on the same app: mount `before`,
+ * its own routes (they see the session), the router at `config.mountPath`, then `after`.
+ */
+export function createBffStack(opts: Omit<BffAppOptions, 'router'>): BffStack {
+  const { config, logger } = opts;
+  const https = config.session.secureCookie;
+  const health = express.Router();
+  health.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  health.get('/readyz', async (_req, res) => {
     const problems = (await Promise.all((opts.readiness ?? []).map((check) => check().catch((e: Error) => e.message))))
       .filter((p): p is string => p !== undefined);
     res.status(problems.length ? 503 : 200).json({ status: problems.length ? 'not_ready' : 'ready', problems });
   });
+  return {
+    before: [
+      // JSON only: nothing a browser should render, frame or run. HSTS only where the site is served over HTTPS.
+      helmet({ contentSecurityPolicy: { directives: API_CSP }, strictTransportSecurity: https }),
+      requestLogger(logger),
+      health,
+      ...createSessionMiddleware({
+        secret: opts.sessionSecret,
+        secureCookie: config.session.secureCookie,
+        idleMs: config.session.idleMs,
+        absoluteMs: config.session.absoluteMs,
+        store: opts.sessionStore,
+      }),
+    ],
+    after: [
+      notFound,
+      errorHandler((err, req) => logger.error({ err: describe(err), path: req.path }, 'unhandled error'), opts.storeUnavailable),
+    ],
+  };
+}
 
-  app.use(createSessionMiddleware({
-    secret: opts.sessionSecret,
-    secureCookie: config.session.secureCookie,
-    idleMs: config.session.idleMs,
-    absoluteMs: config.session.absoluteMs,
-    store: opts.sessionStore,
-  }));
-  opts.extend?.(app);
-  app.use(config.mountPath, opts.router);
-  app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
-  app.use(errorHandler((err, req) => logger.error({ err: describe(err), path: req.path }, 'unhandled error'), opts.storeUnavailable));
+/** The standalone BFF: security headers, request logs, health, sessions, the consent router. */
+export function createBffApp(opts: BffAppOptions): Express {
+  const app = express();
+  app.set('trust proxy', opts.config.trustProxy);
+  app.set('x-powered-by', false);
+  const { before, after } = createBffStack(opts);
+  app.use(before);
+  app.use(opts.config.mountPath, opts.router);
+  app.use(after);
   return app;
 }
 
-/** Strict: no inline script or style; direct mode may call the MX host the browser is given. */
-function cspDirectives(config: BffConfig): Record<string, string[] | null> {
-  const mx = config.mode !== 'proxy' ? config.mx.publicBaseUrl ?? config.mx.baseUrl : undefined;
-  return {
-    'upgrade-insecure-requests': config.session.secureCookie ? [] : null,
-    'style-src': ["'self'"],
-    'img-src': ["'self'", 'https:'],
-    'connect-src': mx ? ["'self'", new URL(mx).origin] : ["'self'"],
-  };
-}
+const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route.');
+const API_CSP = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
 
 /** Only the error's class and message: objects thrown by libraries can carry request options and credentials. */
 function describe(err: unknown): { type: string; message: string } {

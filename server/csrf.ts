@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { CSRF_HEADER } from '../contract/consent.js';
+import { CSRF_HEADER } from '@consent-manager/contract';
 import { sendError } from './errors.js';
 
 /**

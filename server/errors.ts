@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import type { ErrorBody } from '../contract/consent.js';
+import type { ErrorBody } from '@consent-manager/contract';
 
 /** An error whose status and stable code are safe to show to the browser. */
 export class HttpError extends Error {

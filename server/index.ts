@@ -1,10 +1,10 @@
 /**
- * The package's server entry (`consent-manager/server`): what a bank needs to mount the BFF in its own
- * Express app, after its own session middleware:
+ * `@consent-manager/bff`: what a bank needs to mount the BFF in its own Express app, after its own session
+ * middleware:
  *
  *     app.use('/consent', createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub }), errorHandler(log));
  *
- * Everything else in server/ is this project's own wiring and may change without notice.
+ * Shared Redis stores: `@consent-manager/bff/redis`. The standalone server: `@consent-manager/bff/standalone`.
  */
 export { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } from './router.js';
 /**
@@ -12,10 +12,8 @@ export { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } fr
  * router, on the same path, so the bank's own error pages stay as they are:
  * `app.use('/consent', createConsentRouter(opts), errorHandler((err) => log.error(err)))`.
  */
-export { errorHandler } from './errors.js';
+export { errorHandler, sendError } from './errors.js';
 export type { UpstreamOptions, UpstreamTimeouts } from './upstream.js';
 export { createMemoryTokenStore, type CachedToken, type TokenStore } from './token-store.js';
-/** Several BFF instances behind a load balancer: spread `tokenStore` and `rateLimitStore` into the router options. */
-export { connectRedis, type RedisConnection, type RedisOptions } from './redis.js';
-export { createLogger, type Logger } from './logger.js';
-export type { ErrorBody, TokenResponse } from '../contract/consent.js';
+export type { Logger } from './logger.js';
+export type { ErrorBody, TokenResponse } from '@consent-manager/contract';

@@ -3,6 +3,7 @@
 import { createBffApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeGracefully, listen, onShutdown } from './lifecycle.js';
+import { routerOptionsFromConfig } from './from-config.js';
 import { createLogger } from './logger.js';
 import { createConsentRouter } from './router.js';
 import { openSharedStores } from './shared-stores.js';
@@ -14,19 +15,8 @@ async function main(): Promise<void> {
   const customerKey = config.session.customerKey;
   const shared = await openSharedStores(config, logger);
   const router = createConsentRouter({
-    upstream: {
-      baseUrl: config.mx.baseUrl!,
-      publicBaseUrl: config.mx.publicBaseUrl,
-      version: config.mx.version,
-      clientId: config.mx.clientId!,
-      clientSecret: config.mx.clientSecret!,
-      timeouts: config.mx.timeouts,
-      singleUseTokens: config.mx.singleUseTokens,
-    },
+    ...routerOptionsFromConfig(config),
     getCustomerId: (req) => (req.session as unknown as Record<string, unknown> | undefined)?.[customerKey] as string | undefined,
-    mode: config.mode,
-    allowedOrigins: config.allowedOrigins,
-    limits: config.limits,
     logger,
     ...shared.router,
   });

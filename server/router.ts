@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
-import { consentPaths, type ConsentMode, type TokenRequest, type TokenResponse } from '../contract/consent.js';
+import { consentPaths, type ConsentMode, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
 import { csrfGuard } from './csrf.js';
 import { HttpError, sendError } from './errors.js';
 import type { Logger } from './logger.js';
-import { createTokenBroker, type TokenBroker } from './token-broker.js';
+import { createTokenBroker } from './token-broker.js';
 import { createMemoryTokenStore, type TokenStore } from './token-store.js';
 import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
 import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
@@ -33,7 +33,6 @@ export interface ConsentRouterOptions {
 }
 
 export interface ConsentRouter extends Router {
-  broker: TokenBroker;
   /** Drops the customer's cached token; call it from the bank's logout. */
   forgetCustomer(customerId: string): Promise<void>;
   close(): Promise<void>;
@@ -152,7 +151,6 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route.');
   router.use(notFound);
 
-  router.broker = broker;
   router.forgetCustomer = (customerId) => broker.evict(customerId);
   router.close = async () => {
     await upstream.close();

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import { BoundedTtlMap } from './token-store.js';
 
@@ -53,25 +53,6 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     next();
   };
   return [loaded, absolute];
-}
-
-/** Starts a logged-in session under a new id, so an id known before login is worth nothing after it. */
-export function logIn(req: Request, customerId: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((err) => {
-      if (err) return reject(err);
-      req.session.customerId = customerId;
-      req.session.loggedInAt = Date.now();
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
-    });
-  });
-}
-
-export function logOut(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!req.session) return resolve();
-    req.session.destroy((err) => (err ? reject(err) : resolve()));
-  });
 }
 
 /** express-session's MemoryStore never bounds itself; this one caps entries and expires idle sessions. */

@@ -1,7 +1,6 @@
 import type { BffAppOptions } from './app.js';
 import type { BffConfig } from './config.js';
 import type { Logger } from './logger.js';
-import { connectRedis } from './redis.js';
 import type { ConsentRouterOptions } from './router.js';
 
 export interface SharedStores {
@@ -19,6 +18,8 @@ const LOCK_TTL_MS = 5_000;
 export async function openSharedStores(config: BffConfig, logger: Logger): Promise<SharedStores> {
   if (!config.redisUrl) return { router: {}, app: {}, close: async () => undefined };
   const { connectMs, headersMs, bodyMs } = config.mx.timeouts;
+  // Loaded only here: redis, connect-redis and rate-limit-redis are optional peers a one-machine BFF never needs.
+  const { connectRedis } = await import('./redis.js');
   const redis = await connectRedis({
     url: config.redisUrl,
     prefix: config.redisPrefix,

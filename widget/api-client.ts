@@ -1,5 +1,5 @@
-import { consentPaths, CSRF_HEADER } from '../contract/consent.js';
-import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '../contract/consent.js';
+import { consentPaths, CSRF_HEADER } from '@consent-manager/contract';
+import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
 export class ApiError extends Error {

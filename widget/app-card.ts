@@ -1,6 +1,6 @@
 import { html, noChange, nothing } from 'lit';
 import { Directive, directive, type AttributePart } from 'lit/directive.js';
-import type { Consent, ConsentAccount } from '../contract/consent.js';
+import type { Consent, ConsentAccount } from '@consent-manager/contract';
 import { formatDate, formatRelative, initials, lastDigits } from './format.js';
 import { safeUrl } from './safe-url.js';
 import { fill, type Strings } from './strings.js';

@@ -11,4 +11,4 @@ export type { AppInfo, Directory, Policy } from './app-card.js';
 export type { ConsentReceipt, VisitChange } from './receipt.js';
 export type * from './events.js';
 export type { Strings } from './strings.js';
-export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';
+export type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';

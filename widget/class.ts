@@ -7,4 +7,4 @@ export type * from './events.js';
 export type * from './jsx.js';
 export type { Policy } from './app-card.js';
 export type { Strings } from './strings.js';
-export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';
+export type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';

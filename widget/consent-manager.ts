@@ -1,6 +1,6 @@
 import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';
+import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
 import { appCards, keys, lastUsed, Lock, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';

@@ -1,4 +1,4 @@
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 
 /** What the customer changed; `enabled` is the value the upstream confirmed. */
 export type ConsentChange = { kind: 'account'; accountId: string; enabled: boolean } | { kind: 'auto-share'; enabled: boolean };

@@ -8,4 +8,4 @@ export type { ConsentReceipt, VisitChange } from './receipt.js';
 export type * from './events.js';
 export { en, es } from './languages.js';
 export type { Strings } from './strings.js';
-export type { Consent, ConsentAccount, ConsentMode } from '../contract/consent.js';
+export type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';

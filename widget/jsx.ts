@@ -63,7 +63,7 @@ export interface ConsentManagerJsxProps
   extends ConsentManagerAttributes, ConsentManagerProperties, ConsentManagerEventHandlers {}
 
 /**
- * The tag → props map, for JSX setups not covered by `consent-manager/react` and `consent-manager/preact`:
+ * The tag → props map, for JSX setups not covered by `@consent-manager/element/react` and `@consent-manager/element/preact`:
  * `declare module 'x' { namespace JSX { interface IntrinsicElements extends CustomElements {} } }`.
  */
 export interface CustomElements {

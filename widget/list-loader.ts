@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import type { ApiClient } from './api-client.js';
 
 /**

@@ -5,7 +5,7 @@
  * directory's entries, in the cards, then render).
  */
 import { css, html, nothing } from 'lit';
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import type { CardContext } from './app-card.js';
 import { formatDate, lastDigits } from './format.js';
 import type { ConsentReceipt, VisitChange } from './receipt.js';

@@ -1,4 +1,4 @@
-// Preact JSX typings for <consent-manager>: `import type {} from 'consent-manager/preact'` once, anywhere
+// Preact JSX typings for <consent-manager>: `import type {} from '@consent-manager/element/preact'` once, anywhere
 // in the app (or list it under compilerOptions.types).
 import type { ConsentManager } from './consent-manager.js';
 import type { ConsentManagerJsxProps } from './jsx.js';

@@ -1,4 +1,4 @@
-// React 19 JSX typings for <consent-manager>: `import type {} from 'consent-manager/react'` once, anywhere
+// React 19 JSX typings for <consent-manager>: `import type {} from '@consent-manager/element/react'` once, anywhere
 // in the app (or list it under compilerOptions.types). Attributes, the `strings` property and
 // `onconsent-change`-style event props are then type-checked. React 19 sets properties and attaches
 // listeners on custom elements itself; React 18 does neither (use a ref there).

@@ -1,4 +1,4 @@
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import type { ConsentChange } from './events.js';
 
 /** A change the upstream confirmed during this visit. */

@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import type { ApiClient } from './api-client.js';
 import { appCard, keys, type CardContext } from './app-card.js';
 import { emit } from './events.js';

@@ -28,7 +28,7 @@ export const bundle: Measurement = {
       extra: { bundle_chunks_gzip_bytes: chunks, bundle_all_in_one_gzip_bytes: gzip(allInOne), bundle_all_in_one_raw_bytes: allInOne.length },
       notes: {
         bundle_gzip_bytes:
-          'dist/consent-manager.js from `vite build`, Lit included, zlib level 9: what the script tag loads before the first list. ' +
+          'widget/dist/consent-manager.js from `vite build`, Lit included, zlib level 9: what the script tag loads before the first list. ' +
           'Its chunks (extra.bundle_chunks_gzip_bytes) load beside it from the same folder: the on-demand views once a list is ' +
           'on screen, a language when the page asks for it; consent-manager.all.js is everything in one file',
       },

@@ -1,5 +1,5 @@
 import { Client } from 'undici';
-import { Customer } from '../../test/support/client.js';
+import { Customer } from '@consent-manager/test-support/client';
 import type { Measurement } from '../measurement.js';
 import { spawnServer } from '../support/spawn.js';
 import { percentile, round, spread } from '../stats.js';

@@ -2,7 +2,7 @@
 // before each reading, and a process of their own so nothing else allocates in between.
 import { randomBytes } from 'node:crypto';
 import type { SessionData } from 'express-session';
-import { BoundedMemoryStore } from '../../server/session.js';
+import { BoundedMemoryStore } from '@consent-manager/bff/standalone';
 
 const SESSIONS = 10_000;
 const ROUNDS = 5;

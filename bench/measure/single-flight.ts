@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { Pool } from 'undici';
-import { Customer } from '../../test/support/client.js';
+import { Customer } from '@consent-manager/test-support/client';
 import type { Measurement, Outcome } from '../measurement.js';
 import { repoRoot, spawnServer, type Spawned } from '../support/spawn.js';
 import { spread } from '../stats.js';

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { Customer } from '../../test/support/client.js';
+import { Customer } from '@consent-manager/test-support/client';
 import type { Measurement } from '../measurement.js';
 import { spawnServer } from '../support/spawn.js';
 import { round, spread } from '../stats.js';

@@ -1,6 +1,6 @@
 // A bench child: the MX sandbox alone, for BFF instances started as separate processes.
-import { onShutdown } from '../../server/lifecycle.js';
-import { startSandbox } from '../../demo/sandbox/server.js';
+import { onShutdown } from '@consent-manager/bff/standalone';
+import { startSandbox } from '@consent-manager/mx-sandbox';
 
 const mx = await startSandbox({
   clientId: process.env.BENCH_CLIENT_ID ?? 'bench-bank',

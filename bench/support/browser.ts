@@ -1,15 +1,7 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '@consent-manager/test-support/browser';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    timeout: 30_000,
-    // Root needs --no-sandbox; the rest keeps Chromium from phoning home mid-measurement.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-}
+export { launchChromium };
 
 /** A main-thread task over 50 ms as the page's PerformanceObserver saw it, in ms since navigation start. */
 interface LongTask {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './spawn.js';
 
-export const BUNDLE = join(repoRoot, 'dist/consent-manager.js');
+export const BUNDLE = join(repoRoot, 'widget/dist/consent-manager.js');
 
 /** The same build as `npm run build`, which the demo serves at /assets. */
 export async function buildWidget(): Promise<void> {

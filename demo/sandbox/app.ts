@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Consent } from '../../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import { OffsetClock, type SandboxClock } from './clock.js';
 import type { SandboxContext } from './context.js';
 import { cors } from './cors.js';

@@ -4,7 +4,7 @@
  * Icon URLs are kept relative (`/logos/x.svg`) here; the sandbox makes them absolute when it answers.
  */
 import { createHash } from 'node:crypto';
-import type { Consent, ConsentAccount } from '../../contract/consent.js';
+import type { Consent, ConsentAccount } from '@consent-manager/contract';
 
 /** Demo login name → `openid_connect_user_id`. alex's is the id in MX's own sample token. */
 export const DEMO_CUSTOMERS = {

@@ -2,7 +2,7 @@
  * Every customer's consents, in memory. Each operation is scoped to one customer so that a consent
  * id from someone else's list is indistinguishable from one that does not exist.
  */
-import type { Consent } from '../../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 
 export type StoreResult = { ok: true; consent: Consent } | { ok: false; status: 404 | 409; message: string };
 

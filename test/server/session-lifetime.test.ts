@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import express from 'express';
 import { listen } from '../../server/lifecycle.js';
-import { BoundedMemoryStore, createSessionMiddleware, logIn } from '../../server/session.js';
+import { logIn } from '../../demo/login.js';
+import { BoundedMemoryStore, createSessionMiddleware } from '../../server/session.js';
 
 async function sessionApp(opts: { idleMs: number; absoluteMs: number }) {
   const app = express();

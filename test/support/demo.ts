@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
-import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
-import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/server.js';
+import { createLogger, loadConfig } from '@consent-manager/bff/standalone';
+import { startDemo, type DemoOptions, type RunningDemo } from '@consent-manager/demo';
 
 export interface TestDemoOptions {
   env?: Record<string, string>;

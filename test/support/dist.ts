@@ -1,26 +1,33 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What the browser can load: the element's drop-in build and library build, and the contract they import. */
+const BROWSER_FACING = ['widget/dist', 'widget/lib', 'contract/dist'];
 
 /**
- * Every file under dist/ that can reach a browser: the drop-in files and their chunks, their source maps, the library
- * build of the element. Left out is the Node code of the library build, which must name the credentials it handles:
- * dist/lib/server/ (the BFF) and dist/lib/demo/ (the MX sandbox, which checks them). Paths relative to dist/.
+ * Every built file that can reach a browser: the drop-in files and their chunks, their source maps, the library
+ * build of the element and of the contract. Left out is the Node code (server/dist, demo/sandbox/dist), which must
+ * name the credentials it handles. Paths relative to the repository root.
  */
 export async function browserFacingDistFiles(): Promise<{ name: string; path: string }[]> {
-  const entries = await readdir(DIST, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => ({ path: join(e.parentPath, e.name), name: relative(DIST, join(e.parentPath, e.name)).split('\\').join('/') }))
-    .filter((f) => !/^lib\/(server|demo)\//.test(f.name));
+  const files: { name: string; path: string }[] = [];
+  for (const dir of BROWSER_FACING.filter((d) => existsSync(join(ROOT, d)))) {
+    const entries = await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true });
+    for (const e of entries.filter((x) => x.isFile())) {
+      const path = join(e.parentPath, e.name);
+      files.push({ path, name: relative(ROOT, path).split('\\').join('/') });
+    }
+  }
+  return files;
 }
 
-/** What `npm run build` must have written for a scan of dist/ to mean anything. */
+/** What `npm run build` must have written for a scan of widget/dist/ to mean anything. */
 export function assertBuilt(names: string[]): void {
-  const missing = ['consent-manager.js', 'consent-manager.all.js'].filter((f) => !names.includes(f));
-  if (missing.length || !names.some((n) => /^consent-manager-.+\.js$/.test(n))) {
-    throw new Error(`dist/ lacks ${missing.join(', ') || 'the chunks'}: run npm run build first (npm test does)`);
+  const missing = ['widget/dist/consent-manager.js', 'widget/dist/consent-manager.all.js'].filter((f) => !names.includes(f));
+  if (missing.length || !names.some((n) => /^widget\/dist\/consent-manager-.+\.js$/.test(n))) {
+    throw new Error(`widget/dist/ lacks ${missing.join(', ') || 'the chunks'}: run npm run build first (npm test does)`);
   }
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox, type StartedSandbox } from '@consent-manager/mx-sandbox';
 import { startTestDemo, type TestDemo } from './demo.js';
 import { CLIENT_ID, CLIENT_SECRET } from './stack.js';
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '@consent-manager/mx-sandbox';
 import { startTestDemo, type TestDemo } from './demo.js';
 
 export const CLIENT_ID = 'test-bank';

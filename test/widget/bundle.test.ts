@@ -4,15 +4,15 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
 import { login, logout, resetSandbox } from './support.js';
 
-const BUNDLE = '/dist/consent-manager.js';
-const ALL_IN_ONE = '/dist/consent-manager.all.js';
+const BUNDLE = '/widget/dist/consent-manager.js';
+const ALL_IN_ONE = '/widget/dist/consent-manager.all.js';
 
 /** The bundle chunks this page has fetched so far (files beside the bundle, `consent-manager-<name>-<hash>.js`). */
 const chunks = () =>
   performance
     .getEntriesByType('resource')
     .map((e) => new URL(e.name).pathname)
-    .filter((p) => /^\/dist\/consent-manager-.+\.js$/.test(p));
+    .filter((p) => /^\/widget\/dist\/consent-manager-.+\.js$/.test(p));
 
 const source = async (path: string) => {
   const res = await fetch(path);
@@ -54,8 +54,8 @@ describe('the built bundles (dist/)', () => {
     await waitUntil(() => dialog.open, 'the stop dialog opens from its chunk');
     expect(dialog.querySelector('h2')!.textContent).to.match(/^¿Dejar de compartir con /);
     dialog.close();
-    expect(chunks().some((p) => /^\/dist\/consent-manager-strings-es-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
-    expect(chunks().some((p) => /^\/dist\/consent-manager-more-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
+    expect(chunks().some((p) => /^\/widget\/dist\/consent-manager-strings-es-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
+    expect(chunks().some((p) => /^\/widget\/dist\/consent-manager-more-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
   });
 
   it('consent-manager.all.js is the same element in one file: no chunk is fetched', async () => {

@@ -1,5 +1,5 @@
 // The class alone registers nothing: a page may pick its own tag name (or a scoped registry).
-import { ConsentManager } from 'consent-manager/class';
+import { ConsentManager } from '@consent-manager/element/class';
 
 const registeredBefore = customElements.get('consent-manager') !== undefined;
 customElements.define('bank-consents', class extends ConsentManager {});

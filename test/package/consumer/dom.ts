@@ -1,5 +1,5 @@
 // Typings without a framework: the tag map, the event map and the element's properties.
-import { ConsentManager, type ConsentErrorDetail } from 'consent-manager/class';
+import { ConsentManager, type ConsentErrorDetail } from '@consent-manager/element/class';
 
 const el = document.createElement('consent-manager');
 export const typed: ConsentManager = el;

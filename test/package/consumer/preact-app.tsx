@@ -1,5 +1,5 @@
 // Preact: the same props as React 19.
-import type {} from 'consent-manager/preact';
+import type {} from '@consent-manager/element/preact';
 
 export const Dashboard = () => (
   <consent-manager

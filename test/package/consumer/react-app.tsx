@@ -1,6 +1,6 @@
 // React 19: `<consent-manager>` attributes, the strings property and `onconsent-*` event props are typed.
-import type {} from 'consent-manager/react';
-import type { ConsentChangeDetail } from 'consent-manager';
+import type {} from '@consent-manager/element/react';
+import type { ConsentChangeDetail } from '@consent-manager/element';
 
 export const Dashboard = () => (
   <consent-manager

@@ -2,9 +2,9 @@
 // packaged MX sandbox, lists the session customer's consents through it and sends one bad write (answered as
 // JSON by the packaged error handler). Prints one JSON line.
 import express from 'express';
-import { CSRF_HEADER, consentPaths } from 'consent-manager/contract';
-import { DEMO_CUSTOMERS, startSandbox } from 'consent-manager/sandbox';
-import { createConsentRouter, errorHandler } from 'consent-manager/server';
+import { CSRF_HEADER, consentPaths } from '@consent-manager/contract';
+import { DEMO_CUSTOMERS, startSandbox } from '@consent-manager/mx-sandbox';
+import { createConsentRouter, errorHandler } from '@consent-manager/bff';
 
 const mx = await startSandbox({ clientId: 'bank-ci', clientSecret: 'bank-ci-secret' });
 const router = createConsentRouter({

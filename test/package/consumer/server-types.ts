@@ -1,6 +1,6 @@
 // A bank's TypeScript Express app: the router's options are typed.
 import express from 'express';
-import { createConsentRouter, type ConsentRouterOptions } from 'consent-manager/server';
+import { createConsentRouter, type ConsentRouterOptions } from '@consent-manager/bff';
 
 const options: ConsentRouterOptions = {
   upstream: {

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // `npx consent-manager-sandbox`: the MX sandbox on its own (SANDBOX_PORT, SANDBOX_CLIENT_ID, ... as `npm run sandbox`).
-import '../dist/lib/demo/sandbox/main.js';
+import '../dist/main.js';
