@@ -1,4 +1,4 @@
-// Custom Elements Manifest analyzer (`--litelement`) config. `npm run docs` writes custom-elements.json from the
+// Custom Elements Manifest analyzer (`--litelement`) config. `npm run docs` writes widget/custom-elements.json from the
 // JSDoc of widget/consent-manager.ts; `npm run check:docs` regenerates it in memory and fails on drift.
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -7,10 +7,13 @@ const PUBLIC_MODULES = ['widget/consent-manager.ts', 'widget/define.ts', 'widget
 /** Lit's own statics, inherited by every element: not part of this element's API. */
 const LIT_STATICS = new Set(['styles', 'shadowRootOptions', 'properties']);
 
-/** Source path (or one relative to the module `from`) → the shipped file a tool imports (the build in dist/lib). */
+/**
+ * Source path (or one relative to the module `from`) → the shipped file a tool imports, relative to the element
+ * package (widget/), whose manifest this is: its library build in lib/.
+ */
 const shipped = (path, from = '') => {
   const source = path.startsWith('.') ? posix.join(posix.dirname(from), path) : path.replace(/^\//, '');
-  return `dist/lib/${source.replace(/\.ts$/, '.js')}`;
+  return source.startsWith('lib/') ? source : `lib/${source.replace(/^widget\//, '').replace(/\.ts$/, '.js')}`;
 };
 
 /** `ConsentEventMap` of widget/events.ts: event name → its type, so the manifest types every event. */
@@ -66,6 +69,6 @@ export default {
   globs: PUBLIC_MODULES,
   litelement: true,
   packagejson: false,
-  outdir: '.',
+  outdir: 'widget',
   plugins: [publicApiOnly()],
 };

@@ -15,5 +15,6 @@ export { createConsentRouter, type ConsentRouter, type ConsentRouterOptions } fr
 export { errorHandler, sendError } from './errors.js';
 export type { UpstreamOptions, UpstreamTimeouts } from './upstream.js';
 export { createMemoryTokenStore, type CachedToken, type TokenStore } from './token-store.js';
-export type { Logger } from './logger.js';
+/** pino, with authorization, cookies, tokens and secrets redacted: for the router's `logger` option. */
+export { createLogger, type Logger } from './logger.js';
 export type { ErrorBody, TokenResponse } from '@consent-manager/contract';

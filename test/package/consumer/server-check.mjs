@@ -1,6 +1,7 @@
-// Plain Node, no tsx: a bank's Express app with its own session mounts the packaged router, pointed at the
-// packaged MX sandbox, lists the session customer's consents through it and sends one bad write (answered as
-// JSON by the packaged error handler). Prints one JSON line.
+// Plain Node, no tsx: a bank's Express app (express is its own dependency) with its own session mounts the packaged
+// router, pointed at the packaged MX sandbox, lists the session customer's consents through it and sends one bad
+// write (answered as JSON by the packaged error handler). Also loads the standalone subpath without the optional
+// Redis peers installed. Prints one JSON line.
 import express from 'express';
 import { CSRF_HEADER, consentPaths } from '@consent-manager/contract';
 import { DEMO_CUSTOMERS, startSandbox } from '@consent-manager/mx-sandbox';
@@ -34,7 +35,9 @@ const [first] = body;
 const bad = await fetch(`${base}${consentPaths.autoShare(first.id)}`, {
   method: 'PUT', headers: { [CSRF_HEADER]: '1', 'content-type': 'application/json' }, body: '{"automatic_access": "yes"}',
 });
+const standalone = await import('@consent-manager/bff/standalone');
 console.log(JSON.stringify({
+  standalone: ['createBffApp', 'loadConfig'].filter((name) => typeof standalone[name] === 'function'),
   status: listed.status,
   apps: body.length,
   sandboxApps: mx.sandbox.consents(DEMO_CUSTOMERS.sam).length,
