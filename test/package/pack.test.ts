@@ -51,7 +51,7 @@ async function project(dir: string, specs: string[]): Promise<string> {
   return dir;
 }
 
-interface Tree { name?: string; dependencies?: Record<string, Tree> }
+interface Tree { version?: string; dependencies?: Record<string, Tree> }
 
 /** Every package name in `npm ls --all --omit=dev` of the project (its own dependencies and theirs, deduplicated). */
 async function installedNames(dir: string): Promise<Set<string>> {
@@ -59,7 +59,8 @@ async function installedNames(dir: string): Promise<Set<string>> {
   const names = new Set<string>();
   const walk = (deps: Record<string, Tree> = {}) => {
     for (const [name, sub] of Object.entries(deps)) {
-      names.add(name);
+      // An optional peer nobody installed is listed without a version.
+      if (sub.version) names.add(name);
       walk(sub.dependencies);
     }
   };
