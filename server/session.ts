@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import session, { Store, type SessionData } from 'express-session';
-import { BoundedTtlMap } from './token-store.js';
+import type { LRUCache } from 'lru-cache';
+import { boundedTtlCache } from './token-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -55,13 +56,17 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
   return [loaded, absolute];
 }
 
-/** express-session's MemoryStore never bounds itself; this one caps entries and expires idle sessions. */
+/**
+ * express-session's MemoryStore never bounds itself; this one caps entries and expires idle sessions. (memorystore,
+ * the usual replacement, bounds by an lru-cache of 2016 (v4) and sweeps on a timer of its own; this is the same
+ * idea on the maintained lru-cache, in the dozen lines express-session's `Store` asks for.)
+ */
 export class BoundedMemoryStore extends Store {
-  private readonly sessions: BoundedTtlMap<string>;
+  private readonly sessions: LRUCache<string, string>;
 
   constructor(maxSessions: number, private readonly defaultTtlMs: number) {
     super();
-    this.sessions = new BoundedTtlMap(maxSessions);
+    this.sessions = boundedTtlCache<string>(maxSessions);
   }
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
@@ -70,13 +75,13 @@ export class BoundedMemoryStore extends Store {
   }
 
   override set(sid: string, data: SessionData, cb?: (err?: unknown) => void): void {
-    this.sessions.set(sid, JSON.stringify(data), this.ttl(data));
+    this.sessions.set(sid, JSON.stringify(data), { ttl: this.ttl(data) });
     cb?.();
   }
 
   override touch(sid: string, data: SessionData, cb?: () => void): void {
     const raw = this.sessions.get(sid);
-    if (raw) this.sessions.set(sid, raw, this.ttl(data));
+    if (raw) this.sessions.set(sid, raw, { ttl: this.ttl(data) });
     cb?.();
   }
 

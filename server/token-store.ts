@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** A token as the broker keeps it. */
 export interface CachedToken {
   token: string;
@@ -22,49 +24,22 @@ export interface TokenStore {
   close?(): Promise<void>;
 }
 
-/** A Map with a size bound and per-entry expiry; the oldest entry goes first when full. */
-export class BoundedTtlMap<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: V, ttlMs: number): void {
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
+/**
+ * A bounded map with per-entry expiry (lru-cache): the least recently used entry goes first when full. `now` is the
+ * clock the expiry is measured on (tests pass their own); read on every check, never cached.
+ */
+export function boundedTtlCache<V extends {}>(max: number, now: () => number = Date.now): LRUCache<string, V> {
+  return new LRUCache<string, V>({ max, ttlResolution: 0, perf: { now } });
 }
 
 export function createMemoryTokenStore(maxEntries = 10_000, now: () => number = Date.now): TokenStore {
-  const cache = new BoundedTtlMap<CachedToken>(maxEntries, now);
+  const cache = boundedTtlCache<CachedToken>(maxEntries, now);
   const inFlight = new Map<string, Promise<CachedToken>>();
   return {
     get: async (key) => cache.get(key),
-    set: async (key, value, ttlMs) => cache.set(key, value, ttlMs),
+    set: async (key, value, ttlMs) => {
+      cache.set(key, value, { ttl: ttlMs });
+    },
     delete: async (key, token) => {
       if (token === undefined || cache.get(key)?.token === token) cache.delete(key);
     },

@@ -1,9 +1,10 @@
 /**
- * HS256 tokens shaped exactly like MX's consent token (upstream-mx-api.md §1, decoded sample).
- * Hand-rolled on node:crypto so that the header stays `{"alg":"HS256"}` with no `typ`,
- * which JWT libraries tend to add.
+ * HS256 tokens shaped exactly like MX's consent token (upstream-mx-api.md §1, decoded sample), signed and verified
+ * by jose. The protected header is given as `{"alg":"HS256"}` alone (jose adds no `typ` of its own), and the claims
+ * are serialised in the order they are built, so the header and payload segments equal MX's byte for byte.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const TOKEN_SCOPE = 'customer.modify_consent';
 
@@ -22,26 +23,20 @@ export type VerifyResult =
   | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 const HEADER_JSON = '{"alg":"HS256"}';
-const ENCODED_HEADER = Buffer.from(HEADER_JSON).toString('base64url');
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const key = (secret: string) => new TextEncoder().encode(secret);
 
-function sign(signingInput: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(signingInput).digest();
+export function encodeToken(claims: ConsentTokenClaims, secret: string): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(key(secret));
 }
 
-export function encodeToken(claims: ConsentTokenClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const input = `${ENCODED_HEADER}.${payload}`;
-  return `${input}.${sign(input, secret).toString('base64url')}`;
-}
-
-export function issueToken(args: {
+export async function issueToken(args: {
   customerId: string;
   institutionCode: string;
   nowSeconds: number;
   ttlSeconds: number;
   secret: string;
-}): { token: string; claims: ConsentTokenClaims } {
+}): Promise<{ token: string; claims: ConsentTokenClaims }> {
   // Key order matters to clients that compare against MX's decoded sample, so it is spelled out.
   const claims: ConsentTokenClaims = {
     name: 'consent_management',
@@ -52,15 +47,7 @@ export function issueToken(args: {
     _type: 'Institution',
     _id: args.institutionCode,
   };
-  return { token: encodeToken(claims, args.secret), claims };
-}
-
-function decodeJson(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return { token: await encodeToken(claims, args.secret), claims };
 }
 
 function isClaims(value: unknown): value is ConsentTokenClaims {
@@ -78,17 +65,18 @@ function isClaims(value: unknown): value is ConsentTokenClaims {
   );
 }
 
-export function verifyToken(token: string, secret: string, nowSeconds: number): VerifyResult {
+export async function verifyToken(token: string, secret: string, nowSeconds: number): Promise<VerifyResult> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) return { ok: false, reason: 'malformed' };
-  const [header, payload, signature] = parts as [string, string, string];
-  // Only our exact header is accepted: this closes the `alg: none` and algorithm-swap doors.
-  if (Buffer.from(header, 'base64url').toString('utf8') !== HEADER_JSON) return { ok: false, reason: 'malformed' };
-  const expected = sign(`${header}.${payload}`, secret);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
-  const claims = decodeJson(payload);
-  if (!isClaims(claims)) return { ok: false, reason: 'malformed' };
-  if (claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
-  return { ok: true, claims };
+  // Only our exact header is accepted (jose would take a `typ` or other members): this also closes the
+  // `alg: none` and algorithm-swap doors, as does `algorithms` below.
+  if (Buffer.from(parts[0]!, 'base64url').toString('utf8') !== HEADER_JSON) return { ok: false, reason: 'malformed' };
+  try {
+    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) });
+    return isClaims(payload) ? { ok: true, claims: payload } : { ok: false, reason: 'malformed' };
+  } catch (err) {
+    if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'signature' };
+    if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+    return { ok: false, reason: 'malformed' };
+  }
 }

@@ -25,21 +25,23 @@ export class TokenService {
     this.singleUse = cfg.singleUse;
   }
 
-  issue(customerId: string): string {
-    return issueToken({
+  async issue(customerId: string): Promise<string> {
+    const { token } = await issueToken({
       customerId,
       institutionCode: this.cfg.institutionCode,
       nowSeconds: this.clock.nowSeconds(),
       ttlSeconds: this.cfg.ttlSeconds,
       secret: this.cfg.secret,
-    }).token;
+    });
+    return token;
   }
 
-  authenticate(authorization: string | undefined): BearerResult {
+  async authenticate(authorization: string | undefined): Promise<BearerResult> {
     const match = /^Bearer +([^\s]+) *$/i.exec(authorization ?? '');
     if (!match) return { ok: false, message: 'missing bearer token' };
     const now = this.clock.nowSeconds();
-    const result = verifyToken(match[1]!, this.cfg.secret, now);
+    const result = await verifyToken(match[1]!, this.cfg.secret, now);
+    // From here on synchronous: two requests bearing one single-use token cannot both pass the check below.
     if (!result.ok) return { ok: false, message: REASONS[result.reason] };
     const { jti, exp } = result.claims;
     if (this.singleUse && this.used.has(jti)) return { ok: false, message: 'access token already used' };

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
 import { createTokenBroker, readExpiry } from '../../server/token-broker.js';
-import { BoundedTtlMap, createMemoryTokenStore } from '../../server/token-store.js';
+import { boundedTtlCache, createMemoryTokenStore } from '../../server/token-store.js';
 import { createUpstreamClient, type UpstreamClient } from '../../server/upstream.js';
 import { consentPaths } from '../../contract/consent.js';
 
@@ -88,14 +88,15 @@ describe('token broker against the sandbox', () => {
 
 describe('token store', () => {
   it('bounded_map_drops_the_oldest_entry_when_full_and_expires_entries', () => {
-    let now = 0;
-    const map = new BoundedTtlMap<number>(2, () => now);
-    map.set('a', 1, 100);
-    map.set('b', 2, 100);
-    map.set('c', 3, 100);
+    // A clock not at 0: lru-cache reads a start time of 0 as "no expiry".
+    let now = 1_000;
+    const map = boundedTtlCache<number>(2, () => now);
+    map.set('a', 1, { ttl: 100 });
+    map.set('b', 2, { ttl: 100 });
+    map.set('c', 3, { ttl: 100 });
     assert.equal(map.get('a'), undefined);
     assert.equal(map.size, 2);
-    now = 101;
+    now = 1_101;
     assert.equal(map.get('b'), undefined);
   });
 

@@ -35,12 +35,13 @@ describe('without REDIS_URL: the embedded defaults', () => {
   });
 
   it('the_token_cache_drops_the_oldest_token_when_full_and_expires_tokens', async () => {
-    let now = 0;
+    // A clock not at 0: lru-cache reads a start time of 0 as "no expiry".
+    let now = 1_000;
     const store = createMemoryTokenStore(2, () => now);
     for (const n of [1, 2, 3]) await store.set(`token:c${n}`, { token: `t${n}`, expiresAt: 1_000 }, 500);
     assert.equal(await store.get('token:c1'), undefined);
     assert.equal((await store.get('token:c3'))?.token, 't3');
-    now = 501;
+    now = 1_501;
     assert.equal(await store.get('token:c3'), undefined);
   });
 

@@ -98,8 +98,8 @@ function endpoint(ctx: SandboxContext, key: EndpointKey): RequestHandler {
 }
 
 function bearer(ctx: SandboxContext, key: EndpointKey): RequestHandler {
-  return (req, res, next) => {
-    const result = ctx.tokens.authenticate(req.headers.authorization);
+  return async (req, res, next) => {
+    const result = await ctx.tokens.authenticate(req.headers.authorization);
     if (!result.ok) {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       return sendError(res, 401, result.message);
@@ -118,7 +118,7 @@ function answer(ctx: SandboxContext, res: Response, result: StoreResult): void {
 }
 
 function requestToken(ctx: SandboxContext): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const parsed = tokenRequest(req);
     if (parsed.ok && ctx.store.has(parsed.value)) ctx.stats.attribute('token', parsed.value);
     if (!basicCredentialsMatch(req.headers.authorization, ctx.clientId, ctx.clientSecret)) {
@@ -132,7 +132,7 @@ function requestToken(ctx: SandboxContext): RequestHandler {
       ctx.store.add(customerId, generatedCustomer(customerId, PROVISIONED_APPS, PROVISIONED_ACCOUNTS, ctx.clock.now()));
       ctx.stats.attribute('token', customerId);
     }
-    const accessToken = ctx.tokens.issue(customerId);
+    const accessToken = await ctx.tokens.issue(customerId);
     ctx.stats.tokenIssued(customerId);
     sendJson(res, 200, { access_token: accessToken });
   };
