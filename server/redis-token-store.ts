@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CachedToken, TokenStore } from './token-store.js';
-import { UpstreamError } from './upstream.js';
+import { TokenWaitTimeoutError, type CachedToken, type TokenStore } from './token-store.js';
 
 /** Sends one Redis command and resolves with its reply; the caller bounds how long that may take. */
 export type RedisSend = (args: string[]) => Promise<unknown>;
@@ -75,7 +74,7 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions): TokenStore 
         return holdingLock(key, owner, fetch);
       }
       if (Date.now() >= giveUpAt) {
-        throw new UpstreamError('timeout', 'The token request in flight on another instance did not finish in time.');
+        throw new TokenWaitTimeoutError('The token request in flight on another instance did not finish in time.');
       }
       await sleep(pollMs);
       const cached = await get(key);

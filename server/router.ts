@@ -6,7 +6,7 @@ import { csrfGuard } from './csrf.js';
 import { HttpError, sendError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createTokenBroker } from './token-broker.js';
-import { createMemoryTokenStore, type TokenStore } from './token-store.js';
+import { createMemoryTokenStore, TokenWaitTimeoutError, type TokenStore } from './token-store.js';
 import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
 import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
 
@@ -184,6 +184,7 @@ function relayUpstreamError(res: Response, status: number, body: unknown): void 
 }
 
 function rethrowUpstream(err: unknown): never {
+  if (err instanceof TokenWaitTimeoutError) throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
   if (!(err instanceof UpstreamError)) throw err;
   switch (err.kind) {
     case 'timeout': throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');

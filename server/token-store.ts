@@ -1,5 +1,13 @@
 import { LRUCache } from 'lru-cache';
 
+/**
+ * A shared store gave up waiting for the token request another instance has in flight. The router answers it as it
+ * answers an upstream timeout: the customer's request waited on MX, through that other instance.
+ */
+export class TokenWaitTimeoutError extends Error {
+  override readonly name = 'TokenWaitTimeoutError';
+}
+
 /** A token as the broker keeps it. */
 export interface CachedToken {
   token: string;

@@ -55,8 +55,9 @@ describe('operations', () => {
     assert.ok(id);
     const lines = parse(stack.logs).filter((l) => l.req_id === id);
     assert.equal(lines.length, 1);
-    assert.equal(lines[0]!.path, '/healthz');
-    assert.equal(lines[0]!.status, 200);
+    assert.deepEqual(lines[0]!.req, { method: 'GET', path: '/healthz' });
+    assert.deepEqual(lines[0]!.res, { status: 200 });
+    assert.equal(typeof lines[0]!.ms, 'number');
   });
 
   it('healthz_and_readyz_answer_json', async () => {

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedisTokenStore, type RedisTokenStoreOptions } from '../../server/redis-token-store.js';
-import type { CachedToken } from '../../server/token-store.js';
-import { UpstreamError } from '../../server/upstream.js';
+import { TokenWaitTimeoutError, type CachedToken } from '../../server/token-store.js';
 import { deleteKeysUnder, redisClient, testPrefix, type TestRedisClient } from '../support/redis.js';
 
 const hour = () => Date.now() + 3_600_000;
@@ -72,7 +71,7 @@ describe('Redis token store', () => {
     const waiter = instance({ maxWaitMs: 300 });
     const started = performance.now();
     await assert.rejects(waiter.singleFlight('token:held', async () => ({ token: 'never', expiresAt: hour() })), (err: unknown) =>
-      err instanceof UpstreamError && err.kind === 'timeout');
+      err instanceof TokenWaitTimeoutError);
     const waited = performance.now() - started;
     assert.ok(waited >= 300 && waited < 1_000, `waited ${waited} ms`);
     assert.equal(await redis.get(`${prefix}lock:token:held`), 'someone-else', "another instance's lock is never released by a waiter");
