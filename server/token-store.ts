@@ -36,7 +36,7 @@ export interface TokenStore {
  * A bounded map with per-entry expiry (lru-cache): the least recently used entry goes first when full. `now` is the
  * clock the expiry is measured on (tests pass their own); read on every check, never cached.
  */
-export function boundedTtlCache<V extends {}>(max: number, now: () => number = Date.now): LRUCache<string, V> {
+export function boundedTtlCache<V extends NonNullable<unknown>>(max: number, now: () => number = Date.now): LRUCache<string, V> {
   return new LRUCache<string, V>({ max, ttlResolution: 0, perf: { now } });
 }
 
