@@ -92,7 +92,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   if (sandbox) app.use('/mx', sandbox.handler);
   app.use(stack.before);
   // The bank's pages, unlike the BFF's JSON, load the element, its styles and app logos.
-  app.use(helmet.contentSecurityPolicy({ directives: pageCsp(config, mx) }));
+  app.use(helmet.contentSecurityPolicy({ directives: pageCsp(config) }));
   mountDemoSite(app, {
     users: opts.users ?? { ...DEMO_CUSTOMERS },
     router,
@@ -121,8 +121,9 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 }
 
 /** Strict: no inline script or style; direct mode may call the MX host the browser is given. */
-function pageCsp(config: BffConfig, mx: MxEndpoint): Record<string, string[] | null> {
-  const direct = config.mode !== 'proxy' ? mx.publicBaseUrl ?? mx.baseUrl : undefined;
+function pageCsp(config: BffConfig): Record<string, string[] | null> {
+  // The embedded sandbox is this origin's own /mx.
+  const direct = config.mode !== 'proxy' ? config.mx.publicBaseUrl ?? config.mx.baseUrl : undefined;
   return {
     'upgrade-insecure-requests': config.session.secureCookie ? [] : null,
     'style-src': ["'self'"],
