@@ -3,10 +3,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { startDemo } from '../demo/server.js';
-import { loadConfig } from '../server/config.js';
-import { createLogger } from '../server/logger.js';
-import { launchChromium } from '../test/support/browser.js';
+import { createLogger, loadConfig } from '@consent-manager/bff/standalone';
+import { startDemo } from '@consent-manager/demo';
+import { launchChromium } from '@consent-manager/test-support/browser';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
 
