@@ -65,7 +65,11 @@ describe('a hostile site in the customer’s browser', () => {
   before(async () => {
     const logStream = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as (typeof logs)[number]);
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          // The request lines (pino-http): `req: { method, path }`, `res: { status }`.
+          const { req, res } = JSON.parse(line) as { req?: { method?: string; path?: string }; res?: { status?: number } };
+          logs.push({ method: req?.method, path: req?.path, status: res?.status });
+        }
         cb();
       },
     });

@@ -117,6 +117,13 @@ describe('the packed packages, installed into fresh projects', () => {
     frontend = await project(join(work, 'frontend'), [tarball('@consent-manager/element'), tarball('@consent-manager/contract')]);
     backend = await project(join(work, 'backend'), [tarball('@consent-manager/bff'), tarball('@consent-manager/contract'), 'express@^5']);
     [frontendSize, backendSize] = await Promise.all([footprint(frontend), footprint(backend)]);
+    // For the release note: what each tarball weighs and what each team's install brings (re-measured each run).
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    writeFileSync(join(ROOT, 'test-artifacts/package-footprint.json'), `${JSON.stringify({
+      tarballs: Object.fromEntries(Object.values(packed).map((p) => [p.name, { file: p.filename, bytes: p.size, unpackedBytes: p.unpackedSize, files: p.files.length }])),
+      frontend: { installs: '@consent-manager/element', ...frontendSize },
+      backend: { installs: '@consent-manager/bff express', ...backendSize },
+    }, null, 2)}\n`);
   }, { timeout: 180_000 });
   after(() => {
     if (work) rmSync(work, { recursive: true, force: true });
