@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 
 const PUBLIC_MODULES = ['widget/consent-manager.ts', 'widget/define.ts', 'widget/class.ts', 'widget/index.ts'];
+/** `<consent-manager>`'s parts, elements of their own that it defines when first needed: documented, not exported. */
+const PARTS = ['widget/stop-dialog/stop-dialog.ts', 'widget/stop-status/stop-status.ts', 'widget/review/review.ts', 'widget/record/record.ts'];
 /** Lit's own statics, inherited by every element: not part of this element's API. */
 const LIT_STATICS = new Set(['styles', 'shadowRootOptions', 'properties']);
 
@@ -16,13 +18,13 @@ const shipped = (path, from = '') => {
   return source.startsWith('lib/') ? source : `lib/${source.replace(/^widget\//, '').replace(/\.ts$/, '.js')}`;
 };
 
-/** `ConsentEventMap` of widget/events.ts: event name → its type, so the manifest types every event. */
+/** `ConsentEventMap` and `ConsentPartEventMap` of widget/events.ts: event name → its type, so the manifest types every event. */
 function eventTypes(ts) {
   const file = 'widget/events.ts';
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const types = new Map();
   source.forEachChild((node) => {
-    if (!ts.isInterfaceDeclaration(node) || node.name.text !== 'ConsentEventMap') return;
+    if (!ts.isInterfaceDeclaration(node) || !['ConsentEventMap', 'ConsentPartEventMap'].includes(node.name.text)) return;
     for (const member of node.members) {
       if (ts.isPropertySignature(member) && member.type) types.set(member.name.text, member.type.getText(source));
     }
@@ -45,14 +47,20 @@ function publicApiOnly() {
         mod.declarations = (mod.declarations ?? []).filter((d) => exported.has(d.name));
         for (const d of mod.declarations) {
           if (!d.customElement) continue;
-          d.members = (d.members ?? []).filter((m) => !m.privacy && !(m.static && LIT_STATICS.has(m.name)));
+          // Lit's `static properties` marks the fields it lists public and makes an attribute of each `state`: the
+          // TypeScript `private` of the field decides.
+          const isPublic = (m) => !m.privacy || m.privacy === 'public';
+          const hidden = new Set((d.members ?? []).filter((m) => !isPublic(m)).map((m) => m.name));
+          d.attributes = (d.attributes ?? []).filter((a) => !hidden.has(a.fieldName));
+          d.members = (d.members ?? []).filter((m) => isPublic(m) && !(m.static && LIT_STATICS.has(m.name)));
+          for (const m of d.members) delete m.privacy;
           for (const m of d.members) {
             const attr = d.attributes?.find((a) => a.fieldName === m.name);
             if (!m.description && attr?.description) m.description = attr.description;
           }
           for (const e of d.events ?? []) {
             const type = events.get(e.name);
-            if (!type) throw new Error(`@event ${e.name} is not in ConsentEventMap (widget/events.ts)`);
+            if (!type) throw new Error(`@event ${e.name} is not in ConsentEventMap or ConsentPartEventMap (widget/events.ts)`);
             e.type = { text: type };
           }
         }
@@ -66,7 +74,7 @@ function publicApiOnly() {
 }
 
 export default {
-  globs: PUBLIC_MODULES,
+  globs: [...PUBLIC_MODULES, ...PARTS],
   litelement: true,
   packagejson: false,
   outdir: 'widget',

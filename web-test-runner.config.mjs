@@ -9,6 +9,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, chromiumPath } from './test/support/browser.ts';
 import { startTestDemo } from './test/support/demo.ts';
+import { bundlerBuild, distSizes } from './test/support/first-screen.ts';
 
 const port = await freePort();
 const demo = await startTestDemo({ publicUrl: `http://localhost:${port}` });
@@ -22,7 +23,7 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
-  plugins: [workspaceSources(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [workspaceSources(), firstScreenCommands(), esbuildPlugin({ ts: true, target: 'auto', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   middleware: [
     (ctx, next) => (PROXIED.test(ctx.path) ? proxy(ctx) : next()),
   ],
@@ -41,6 +42,27 @@ export default {
   },
   testsFinishTimeout: 120_000,
 };
+
+/**
+ * test/widget/bundle.test.ts weighs what a page loaded, and a bundler user's build, in Node (gzip -9, Vite). A build
+ * can outlast the 20 s a command may take to answer: `bundler-build` starts it, `bundler-result` answers once done.
+ */
+function firstScreenCommands() {
+  let building;
+  let outcome;
+  return {
+    name: 'first-screen',
+    executeCommand({ command, payload }) {
+      if (command === 'dist-sizes') return distSizes(payload.files);
+      if (command === 'bundler-build') {
+        building ??= bundlerBuild().then((result) => (outcome = { result }), (e) => (outcome = { error: String(e?.stack ?? e) }));
+        return true;
+      }
+      if (command === 'bundler-result') return outcome ?? { pending: true };
+      return undefined;
+    },
+  };
+}
 
 process.once('exit', () => demo.server.closeAllConnections());
 

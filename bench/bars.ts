@@ -11,7 +11,9 @@ export interface Bar {
 }
 
 export const BARS: readonly Bar[] = [
-  { key: 'bundle_gzip_bytes', op: '<=', value: 15_360, promise: 'drop-in bundle, Lit included, at most 15 KB gzipped' },
+  { key: 'first_screen_en_gzip_bytes', op: '<=', value: 16_384, promise: 'first screen, English page: drop-in and its chunks, at most 16 KB gzipped' },
+  { key: 'first_screen_es_gzip_bytes', op: '<=', value: 16_384, promise: 'first screen, Spanish page, at most 16 KB gzipped' },
+  { key: 'bundler_first_screen_gzip_bytes', op: '<=', value: 16_384, promise: 'a bundler app importing the element entry, at most 16 KB gzipped' },
   { key: 'requests_to_first_data_proxy', op: '<=', value: 1, promise: 'first data: one browser round trip in proxy mode' },
   { key: 'requests_to_first_data_direct_cold', op: '<=', value: 2, promise: 'two in direct mode' },
   { key: 'requests_to_first_data_direct_warm', op: '<=', value: 1, promise: 'one when a token is cached' },

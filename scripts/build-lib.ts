@@ -4,7 +4,8 @@
 // its `exports`, exactly as a bank's install will. `--noCheck` halves the time: `npm run typecheck` checks the
 // same files. The element's hand-written JSX augmentations (widget/*.d.ts) are copied, since tsc emits none.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { minifyHTMLLiterals } from '@literals/html-css-minifier';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,5 +27,18 @@ for (const name of new Set(['contract', ...names])) {
   execFileSync(process.execPath, [tsc, '-p', `${dir}/tsconfig.build.json`, '--noCheck'], { cwd: root, stdio: 'inherit' });
   if (name === 'element') {
     for (const file of readdirSync(`${root}widget`).filter((f) => f.endsWith('.d.ts'))) copyFileSync(`${root}widget/${file}`, `${root}widget/lib/${file}`);
+    await minifyTemplates(`${root}widget/lib`);
+  }
+}
+
+/**
+ * Lit's `html` and `css` templates in the element's library build, minified as in the drop-in build (vite.config.ts):
+ * a bundler minifies the code around them but not the markup and CSS inside.
+ */
+async function minifyTemplates(dir: string) {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+    const file = `${dir}/${entry}`;
+    const minified = await minifyHTMLLiterals(readFileSync(file, 'utf8'), { fileName: file });
+    if (minified) writeFileSync(file, minified.code);
   }
 }

@@ -31,10 +31,12 @@ export async function generateManifest(): Promise<string> {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** `<consent-manager>` (the manifest also documents its parts, the elements it defines when first needed). */
 export function elementOf(manifest: Manifest): ElementDoc {
   const elements = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d): d is ElementDoc => !!d.customElement);
-  if (elements.length !== 1) throw new Error(`expected one custom element in the manifest, found ${elements.length}`);
-  return elements[0]!;
+  const shell = elements.filter((e) => e.tagName === 'consent-manager');
+  if (shell.length !== 1) throw new Error(`expected one <consent-manager> in the manifest, found ${shell.length}`);
+  return shell[0]!;
 }
 
 const cell = (s = '') => s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();

@@ -1,5 +1,6 @@
 import { html, noChange, nothing } from 'lit';
 import { Directive, directive, type AttributePart } from 'lit/directive.js';
+import { guard } from 'lit/directives/guard.js';
 import type { Consent, ConsentAccount } from '@consent-manager/contract';
 import { formatDate, formatRelative, initials, lastDigits } from './format.js';
 import { safeUrl } from './safe-url.js';
@@ -35,6 +36,12 @@ export interface AppInfo {
 
 export type Directory = Record<string, AppInfo>;
 
+/** Whether the bank's entry for the app has anything safe to show: else the card has no "About" section. */
+export const hasEntry = (c: Consent, directory: Directory) => {
+  const info = Object.hasOwn(directory, c.application_name) ? directory[c.application_name] : undefined;
+  return !!info && !!(info.description || info.data?.length || info.via || safeUrl(info.privacy) || safeUrl(info.deletion));
+};
+
 /** When the app last read, or when it was connected if it never did. */
 export const lastUsed = (c: Consent) => c.last_accessed ?? c.consented_on;
 
@@ -63,21 +70,6 @@ export class Lock {
     el.setAttribute('aria-disabled', `${this.on || held}`);
   }
 }
-
-/** Lit's `guard` for an array of inputs, in the few bytes that case needs: renders `card()` again only when one changed. */
-const guard = directive(
-  class extends Directive {
-    last?: unknown[];
-    render(_inputs: unknown[], card: () => unknown) {
-      return card();
-    }
-    override update(_part: unknown, [inputs, card]: [unknown[], () => unknown]) {
-      if (this.last?.every((v, i) => v === inputs[i])) return noChange;
-      this.last = inputs;
-      return card();
-    }
-  },
-);
 
 /** Binds `aria-disabled` to a `Lock`: `aria-disabled=${locked(lock, held)}`. */
 const locked = directive(
@@ -114,8 +106,8 @@ export interface CardContext {
   directory: Directory;
   /** In the review: the review's own buttons replace the card's. */
   review?: boolean;
-  /** The app's entry from the `directory` (more.ts, loaded when the bank gives one). */
-  about?(c: Consent, ctx: CardContext): unknown;
+  /** The contents of an app's "About" section (about.ts, loaded when the bank gives a directory). */
+  about?(c: Consent): unknown;
   onIconError(c: Consent): void;
   onAccount(c: Consent, a: ConsentAccount): void;
   onAutoShare(c: Consent): void;
@@ -231,7 +223,9 @@ export function appCard(c: Consent, ctx: CardContext) {
       ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
       <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
     </dl>
-    ${ctx.about?.(c, ctx)}
+    ${hasEntry(c, ctx.directory)
+      ? html`<details part="details"><summary>${fill(t.about, { app })}</summary>${ctx.about?.(c)}</details>`
+      : nothing}
     ${stopped
       ? nothing
       : html`${accounts(c, ctx)} ${autoShare(c, ctx)}
@@ -255,7 +249,7 @@ export function appCards(list: Consent[], ctx: CardContext): unknown[] {
   return list.map((c) => {
     const mine = busy?.startsWith(`[${JSON.stringify(c.id)},`) ? busy : undefined;
     const inputs = [c, ctx.t, ctx.locale, ctx.accountPolicy, ctx.autoSharePolicy, mine, held.has(c.id), broken.has(c.id),
-      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, ctx.about, ctx.review];
+      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, hasEntry(c, ctx.directory) && ctx.about, ctx.review];
     return guard(inputs, () => appCard(c, ctx));
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The drop-in entry (`dist/consent-manager.js`): registers `<consent-manager>`, Lit included. The shipped languages
- * are not exported here, since the element loads each only when a page asks for it: `consent-manager` (the package's
- * main entry) exports `en` and `es` for pages that build on them.
+ * are not exported here, since the element loads each only when a page asks for it (the package entry's
+ * `loadStrings` hands a page one in full).
  */
 import './define.js';
 

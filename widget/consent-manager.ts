@@ -1,13 +1,12 @@
-import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
-import { appCards, keys, lastUsed, Lock, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
+import { appCard, appCards, keys, lastUsed, Lock, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
 import { localeOf } from './format.js';
-import { ListLoader } from './list-loader.js';
 import { receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
-import type { StopFlow } from './stop-flow.js';
+import type { FocusTarget, Hold, StopQueue } from './stop-queue.js';
 import { base, fill, stringsFor, type Strings } from './strings.js';
 import { styles } from './styles.js';
 
@@ -17,26 +16,46 @@ const HANDFUL = 5;
 const SLICE = 10;
 const DAY_MS = 86_400_000;
 
-type More = typeof import('./more.js');
-let more: More | undefined;
-let loadingMore: Promise<More> | undefined;
-let moreFailed = false;
+/** A module loaded on first use; after a failed load, the next use tries again. */
+function lazy<M>(load: () => Promise<M>) {
+  let loading: Promise<M> | undefined;
+  const part = {
+    value: undefined as M | undefined,
+    get: () =>
+      (loading ??= load().then(
+        (m) => (part.value = m),
+        (e: unknown) => {
+          loading = undefined;
+          throw e;
+        },
+      )),
+  };
+  return part;
+}
 
 /**
- * more.ts: what a customer opens by action (the stop flow, the review, the record of this visit, the directory's
- * entries), a chunk of its own in the drop-in build. It loads as soon as a list is on screen, since the record below
- * the list is in it, so that everything opens offline later too; an action that comes first waits for it, its
- * trigger busy. After a failed load, the next action tries again.
+ * The parts a customer opens by action, each a chunk of its own in the drop-in build and defined on first use: the
+ * stop dialog with the stop queue, the review of unused apps; the record, defined once a list is on screen; the
+ * directory's entries, once the page gives a directory. Their words come with the first of them (`stringsFor`).
  */
-const loadMore = () =>
-  (loadingMore ??= import('./more.js').then(
-    (m) => ((moreFailed = false), (more = m)),
-    (e: unknown) => {
-      loadingMore = undefined;
-      moreFailed = true;
-      throw e;
-    },
-  ));
+const parts = {
+  stop: lazy(() => import('./stop.js')),
+  review: lazy(() => import('./review/define.js')),
+  record: lazy(() => import('./record/define.js')),
+  about: lazy(() => import('./about.js')),
+};
+
+/** What the list shows after search, sort and the first list's slicing: worked out before each render. */
+interface View {
+  ctx: CardContext;
+  shown: number;
+  active: Consent[];
+  history: Consent[];
+  /** Apps that can still be stopped (not stopped, not waiting). */
+  open: Consent[];
+  forgotten: Consent[];
+  any: boolean;
+}
 
 /**
  * Lists the customer's connected apps and lets them share or stop sharing accounts with each.
@@ -112,68 +131,107 @@ const loadMore = () =>
 export class ConsentManager extends LitElement {
   static override styles = styles;
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  // Declared here rather than with decorators: the decorators' runtime would add about 1 KB gzipped to the first screen.
+  static override properties = {
+    bff: {},
+    mode: {},
+    accountPolicy: { attribute: 'account-policy' },
+    autoSharePolicy: { attribute: 'auto-share-policy' },
+    undoSeconds: { type: Number, attribute: 'undo-seconds' },
+    forgottenDays: { type: Number, attribute: 'forgotten-days' },
+    fraudHref: { attribute: 'fraud-href' },
+    directory: { attribute: false },
+    strings: { attribute: false },
+    consents: { state: true },
+    busy: { state: true },
+    message: { state: true },
+    expired: { state: true },
+    loadFailed: { state: true },
+    broken: { state: true },
+    query: { state: true },
+    sort: { state: true },
+    changes: { state: true },
+    stopping: { state: true },
+    reviewing: { state: true },
+    kept: { state: true },
+  };
 
   /** Where the bank mounted the BFF. */
-  @property() bff = '/consent';
+  bff = '/consent';
 
   /** `proxy`: the BFF relays every call. `direct`: the widget calls MX with a token the BFF issues. */
-  @property() mode: ConsentMode = 'proxy';
+  mode: ConsentMode = 'proxy';
 
   /** Per-account switches; an unknown value counts as `read-only`. */
-  @property({ attribute: 'account-policy' }) accountPolicy: Policy = 'editable';
+  accountPolicy: Policy = 'editable';
 
   /** The auto-share switch; an unknown value counts as `read-only`. */
-  @property({ attribute: 'auto-share-policy' }) autoSharePolicy: Policy = 'editable';
+  autoSharePolicy: Policy = 'editable';
 
   /**
    * Seconds during which a confirmed stop can be taken back; nothing is sent to MX until they have passed
    * (MX's stop is one-way). A stop still waiting when the page goes away is sent as the page closes.
    */
-  @property({ type: Number, attribute: 'undo-seconds' }) undoSeconds = 0;
+  undoSeconds = 0;
 
   /** Days without access after which an app is marked as forgotten and offered for review; 0 turns it off. */
-  @property({ type: Number, attribute: 'forgotten-days' }) forgottenDays = 90;
+  forgottenDays = 90;
 
   /** The bank's fraud-report page, linked after the customer stops an app they do not recognize. */
-  @property({ attribute: 'fraud-href' }) fraudHref?: string;
+  fraudHref?: string;
 
   /** What the bank says about each app, keyed by `application_name`; apps without an entry show none. */
-  @property({ attribute: false }) directory: Directory = {};
+  directory: Directory = {};
 
   /** Overrides for any of the shown words; the rest follow the page's `lang` (English, Spanish). */
-  @property({ attribute: false }) strings: Partial<Strings> = {};
+  strings: Partial<Strings> = {};
 
-  @state() private consents?: Consent[];
-  @state() private busy?: string;
-  @state() private message = '';
-  @state() private expired = false;
-  @state() private loadFailed = false;
-  @state() private broken: ReadonlySet<string> = new Set();
-  @state() private query = '';
-  @state() private sort = 'connected';
-  @state() private changes: VisitChange[] = [];
+  private consents?: Consent[];
+  private busy?: string;
+  private message = '';
+  private expired = false;
+  private loadFailed = false;
+  private broken: ReadonlySet<string> = new Set();
+  private query = '';
+  private sort = 'connected';
+  private changes: VisitChange[] = [];
+  /** The apps the stop dialog asks about, and whether because the customer did not recognize the app. */
+  private stopping?: { cs: Consent[]; fraud: boolean };
+  private reviewing?: { ids: string[]; i: number };
+  /** Apps the customer chose to keep in the review: not offered again in this visit. */
+  private kept: ReadonlySet<string> = new Set();
 
   private client!: ApiClient;
-  /** Everything after "Stop sharing" and the review of unused apps (stop-flow.ts): made on first use, a controller. */
-  private flow?: StopFlow;
+  /** The stops confirmed (undo window, offline queue): made with the stop dialog's chunk, on first use. */
+  private queue?: StopQueue;
+  /** Where focus returns once the stop dialog closes. */
+  private trigger?: HTMLElement;
   private lock = new Lock();
-  /** The words last shown, and what they were made of: kept while another language loads. */
-  private shown?: { table: Partial<Strings>; strings: Partial<Strings>; t: Strings; more: boolean };
-  /** Chunks a render went without (the page's language, on-demand views): `updateComplete` waits for them. */
+  /** The words in use, and what they were made of: kept while another language loads. */
+  private shown?: { table: Partial<Strings>; strings: Partial<Strings>; t: Strings };
+  /** `shown.t` with the English words of the on-demand parts under it, once they are here. */
+  private full?: { t: Strings; more?: Partial<Strings>; words: Strings };
+  /** A part was asked for: its words are part of `t` from then on. */
+  private more = false;
+  private locale = 'en';
+  /** The contents of the directory's "About" sections, made for this directory in these words. */
+  private about?: { directory: Directory; t: Strings; of(c: Consent): unknown };
+  private view?: View;
+  /** Chunks the element went without so far (the page's language, parts): `updateComplete` waits for them. */
   private pending = new Set<Promise<unknown>>();
   /** How many cards to render: a first list grows by `SLICE` per task until all are there (`updateComplete` waits). */
   private limit = Infinity;
   private slicing?: Promise<void>;
-  /** A list was on screen: the directory's entries no longer hold the list back (see `body`). */
+  /** A list was on screen: the record is on its way (see `updated`). */
   private listShown = false;
-  /** The on-demand views' styles were added to the shadow root. */
-  private styled = false;
   private langWatch = new MutationObserver(() => this.requestUpdate());
 
-  private loader = new ListLoader(this, {
-    client: () => this.client,
+  /** The customer's list: loaded on first update, again when `bff` or `mode` changes, and on `reload()`. */
+  private list = new Task(this, {
+    task: ([client], { signal }) => client.list(signal),
+    args: () => [this.client] as const,
     onComplete: (list) => {
-      // A first list comes in slices (see `body`); a list that replaces one on screen, at once.
+      // A first list comes in slices (see `updated`); a list that replaces one on screen, at once.
       if (!this.consents) this.limit = SLICE;
       this.consents = list;
       this.loadFailed = false;
@@ -187,7 +245,7 @@ export class ConsentManager extends LitElement {
   /** Loads the list again, e.g. after the page signed the customer back in. */
   reload(): Promise<void> {
     this.expired = false;
-    return this.loader.run();
+    return this.list.run();
   }
 
   /** The customer's connections and the changes confirmed in this visit, with times (what "Download" saves). */
@@ -213,6 +271,37 @@ export class ConsentManager extends LitElement {
       this.consents = undefined;
     }
     this.lock.set(this.locked);
+    this.locale = localeOf(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+    // The directory's "About" sections show their summary at once; their contents come with a chunk, and use the
+    // parts' words.
+    const directory = this.directory ?? {};
+    if (Object.keys(directory).length) {
+      const words = this.partWords();
+      if (words) this.wait(words);
+      if (!parts.about.value) this.wait(parts.about.get());
+    }
+    this.words();
+    const aboutOf = parts.about.value?.aboutOf;
+    if (aboutOf && this.full?.more && (this.about?.directory != directory || this.about.t != this.t))
+      this.about = { directory, t: this.t, of: aboutOf(directory, this.t) };
+    this.view = this.shown && this.consents ? this.arrange(this.consents, this.shown.t) : undefined;
+  }
+
+  protected override updated() {
+    // The rest of a first list comes `SLICE` cards per task; `updateComplete` waits for the last of them.
+    if (this.view && this.limit < this.view.shown)
+      this.wait(
+        (this.slicing ??= new Promise((go) => setTimeout(go)).then(() => {
+          this.limit += SLICE;
+          this.slicing = undefined;
+        })),
+      );
+    // The record sits below the list: defined once the list was painted (it is not worth delaying the list for), and
+    // with it the parts' words, so that every part also opens offline later.
+    if (this.view && !this.listShown) {
+      this.listShown = true;
+      this.wait(new Promise((painted) => requestAnimationFrame(() => setTimeout(painted))).then(() => Promise.all([parts.record.get(), this.partWords()])));
+    }
   }
 
   protected override async getUpdateComplete() {
@@ -221,10 +310,12 @@ export class ConsentManager extends LitElement {
       await Promise.allSettled(this.pending);
       done = await super.getUpdateComplete();
     }
+    // The parts (each has `exportparts`) render on their own schedule.
+    for (const part of this.renderRoot.querySelectorAll<LitElement>('[exportparts]')) await part.updateComplete;
     return done;
   }
 
-  /** Renders again once `chunk` settled; until then `updateComplete` waits for it. */
+  /** Updates again once `chunk` settled; until then `updateComplete` waits for it. */
   private wait(chunk: Promise<unknown>) {
     if (this.pending.has(chunk)) return;
     this.pending.add(chunk);
@@ -235,73 +326,53 @@ export class ConsentManager extends LitElement {
     chunk.then(settled, settled);
   }
 
-  /** The on-demand views if loaded; else starts loading them (see `wait`), and the caller renders without them. */
-  private need(): More | undefined {
-    if (!more && !moreFailed) this.wait(loadMore());
-    return more;
-  }
-
-  /** The stop flow for an action: at once when loaded, else once loaded, the trigger (`busy` key) showing it. */
-  private async start(busy: string): Promise<StopFlow | undefined> {
-    if (!more) {
-      this.busy = busy;
-      try {
-        await loadMore();
-      } catch {
-        this.report(new ApiError('network', 'The widget could not load its views.'));
-        this.announce(this.t.unavailable);
-        return;
-      } finally {
-        this.busy = undefined;
-      }
+  /** A part for an action: at once when loaded, else once loaded, the trigger (`busy` key) showing it. */
+  private async load<M>(part: { value?: M; get(): Promise<M> }, busy: string): Promise<M | undefined> {
+    const words = this.partWords();
+    if (part.value && !words) return part.value;
+    this.busy = busy;
+    try {
+      await Promise.all([part.get(), words]);
+      return part.value;
+    } catch {
+      this.report(new ApiError('network', 'The widget could not load its views.'));
+      this.announce(this.t.unavailable);
+    } finally {
+      this.busy = undefined;
     }
-    return (this.flow ??= new more!.StopFlow({
-      host: this,
-      client: () => this.client,
-      t: () => this.t,
-      byId: this.byId,
-      busy: (key) => (this.busy = key),
-      announce: (text) => this.announce(text),
-      report: (e) => this.report(e),
-      stopped: (c) => {
-        this.replace(c);
-        this.log(c, { kind: 'stop' });
-      },
-      reload: () => this.loader.run(),
-      button: this.button,
-    }));
   }
 
-  private get locale() {
-    return localeOf(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+  /** The parts' words in the page's language: from now on part of `t`; a promise while they load. */
+  private partWords() {
+    this.more = true;
+    const words = stringsFor(this.locale, true);
+    return words instanceof Promise ? words : undefined;
   }
 
   /**
-   * English, the page's language over it, the page's `strings` over both; undefined until the page's language has
-   * arrived the first time (no English flash). The same object while none of them changes, so cards need not
-   * re-render; the words of the on-demand views join it when they load.
+   * English, the page's language over it, the page's `strings` over both; none until the page's language has arrived
+   * the first time (no English flash). The same object while none of them changes, so cards need not re-render.
    */
-  private words(): Strings | undefined {
-    const table = stringsFor(this.locale);
-    let w = this.shown;
+  private words() {
+    const first = stringsFor(this.locale);
+    if (first instanceof Promise) this.wait(first);
+    else if (this.shown?.table != first || this.shown.strings != this.strings)
+      this.shown = { table: first, strings: this.strings, t: { ...base, ...first, ...this.strings } as Strings };
+    const table = this.more ? stringsFor(this.locale, true) : undefined;
     if (table instanceof Promise) this.wait(table);
-    else if (w?.table != table || w.strings != this.strings)
-      w = this.shown = { table, strings: this.strings, t: { ...base, ...table, ...this.strings } as Strings, more: false };
-    if (w && more && !w.more) {
-      Object.assign(w.t, more.words, w.table, w.strings);
-      w.more = true;
-    }
-    return w?.t;
+    const more = table instanceof Promise ? this.full?.more : table;
+    const t = this.shown?.t;
+    if (t && (this.full?.t != t || this.full.more != more)) this.full = { t, more, words: more ? { ...more, ...t } : t };
   }
 
-  /** For handlers, which only run once something was rendered, so with words. */
+  /** For handlers and the parts' words, which only show once something was rendered, so with words. */
   private get t(): Strings {
-    return this.words()!;
+    return this.full!.words;
   }
 
   /** Controls refuse input while anything is in flight, so no answer can overwrite a newer one. */
   private get locked() {
-    return !!this.busy || this.loader.pending || this.expired;
+    return !!(this.busy || this.queue?.busy) || this.list.status == TaskStatus.PENDING || this.expired;
   }
 
   private async announce(text: string) {
@@ -313,12 +384,13 @@ export class ConsentManager extends LitElement {
 
   private byId = (id: string) => this.consents?.find((c) => c.id == id);
 
-  private isHeld = (id: string) => !!this.flow?.isHeld(id);
+  private isHeld = (id: string) => !!this.queue?.isHeld(id);
 
   /** Session expiry gets its own state and event; anything else becomes `consent-error`. */
   private report(e: unknown) {
     if (e instanceof ApiError && e.code == SESSION_EXPIRED) {
-      this.flow?.cancel();
+      // A question asked in the dialog no longer stands.
+      if (this.stopping) this.dialogClosed(false);
       if (!this.expired) {
         this.expired = true;
         emit(this, 'consent-session-expired', null);
@@ -368,7 +440,7 @@ export class ConsentManager extends LitElement {
     } catch (e) {
       if (this.report(e)) {
         this.announce(fill(t.saveFailed, { app: c.application_name }));
-        this.loader.run();
+        this.list.run();
       }
     } finally {
       this.busy = undefined;
@@ -398,19 +470,79 @@ export class ConsentManager extends LitElement {
     const cs = [c].flat();
     if (this.locked || cs.some((x) => this.isHeld(x.id))) return;
     const trigger = e.currentTarget as HTMLElement;
-    const flow = await this.start(cs.length > 1 ? 'stop-all-button' : keys.stop(cs[0]!));
-    flow?.open(cs, trigger, fraud);
+    const stop = await this.load(parts.stop, cs.length > 1 ? 'stop-all-button' : keys.stop(cs[0]!));
+    if (!stop) return;
+    this.queue ??= new stop.StopQueue(this, {
+      client: () => this.client,
+      words: () => this.t,
+      byId: this.byId,
+      announce: (text) => this.announce(text),
+      report: (e) => this.report(e),
+      stopped: (c) => {
+        this.replace(c);
+        this.log(c, { kind: 'stop' });
+      },
+      held: (ids, seconds) => {
+        const r = this.reviewing;
+        if (r?.ids[r.i] == ids[0]) this.next();
+        else if (seconds) this.focusOn({ undo: true });
+      },
+      reload: () => this.list.run(),
+      focus: (target) => this.focusOn(target),
+    });
+    this.trigger = trigger;
+    this.stopping = { cs, fraud };
   };
+
+  private dialogClosed(confirmed: boolean) {
+    const s = this.stopping;
+    this.stopping = undefined;
+    this.trigger?.focus();
+    if (confirmed && s) this.queue!.confirm(s.cs, s.fraud);
+  }
 
   private onIconError = (c: Consent) => (this.broken = new Set(this.broken).add(c.id));
 
   private async onReview(ids: string[]) {
-    if (!this.locked) (await this.start('review-button'))?.startReview(ids);
+    if (this.locked || !(await this.load(parts.review, 'review-button'))) return;
+    this.reviewing = { ids, i: 0 };
+    this.focusOn({ app: ids[0]! });
   }
 
-  /** Back from the back/forward cache: whatever was sent on the way out (see StopFlow) is now known upstream. */
+  private next() {
+    const r = this.reviewing!;
+    this.reviewing = { ...r, i: r.i + 1 };
+    const id = r.ids[r.i + 1];
+    if (id) this.focusOn({ app: id });
+    else this.updateComplete.then(() => this.renderRoot.querySelector('consent-review')?.focusTitle());
+  }
+
+  private onKeep = () => {
+    const c = this.byId(this.reviewing!.ids[this.reviewing!.i]!)!;
+    this.kept = new Set(this.kept).add(c.id);
+    this.announce(fill(this.t.undone, { app: c.application_name }));
+    this.next();
+  };
+
+  private onReviewBack = async () => {
+    this.reviewing = undefined;
+    await this.updateComplete;
+    this.focus();
+  };
+
+  /** Moves focus once the element rendered what it is about: an Undo, an app's heading, the fraud report link. */
+  private async focusOn(target: FocusTarget) {
+    await this.updateComplete;
+    const root = this.renderRoot;
+    const status = root.querySelector('consent-stop-status');
+    if ('undo' in target) status?.focusUndo();
+    else if ('fraud' in target) status?.focusReport();
+    else root.querySelector<HTMLElement>(`${target.history ? '.history ' : ''}[data-id="${CSS.escape(target.app)}"] h3`)?.focus();
+  }
+
+  /** Back from the back/forward cache: whatever was sent on the way out (see StopQueue) is now known upstream. */
   private onPageShow = (e: PageTransitionEvent) => {
-    if (e.persisted) this.loader.run();
+    if (e.persisted) this.list.run();
   };
 
   private async retry() {
@@ -432,8 +564,54 @@ export class ConsentManager extends LitElement {
       ${text}
     </button>`;
 
-  /** The record's download button: the record is an on-demand view, so more.ts is here. */
-  private onDownload = () => more!.download(this.receipt());
+  /** Search, sort, the first list's slice, the sections: what the next render shows. */
+  private arrange(list: Consent[], t: Strings): View {
+    const locale = this.locale;
+    const now = Date.now();
+    const held = new Set(list.map((c) => c.id).filter(this.isHeld));
+    const ctx: CardContext = {
+      t,
+      locale,
+      now,
+      accountPolicy: policyOf(this.accountPolicy),
+      autoSharePolicy: policyOf(this.autoSharePolicy),
+      busy: this.busy ?? this.queue?.busy,
+      locked: false,
+      lock: this.lock,
+      broken: this.broken,
+      held,
+      forgotten: this.forgottenDays > 0 ? now - this.forgottenDays * DAY_MS : -Infinity,
+      directory: this.directory ?? {},
+      about: this.about?.of,
+      onIconError: this.onIconError,
+      onAccount: this.onAccount,
+      onAutoShare: this.onAutoShare,
+      onStop: this.onStop,
+    };
+    const q = this.query.trim().toLowerCase();
+    const order: Record<string, (a: Consent, b: Consent) => number> = {
+      name: (a, b) => a.application_name.localeCompare(b.application_name, locale),
+      used: (a, b) => Date.parse(lastUsed(a)) - Date.parse(lastUsed(b)),
+      connected: (a, b) => Date.parse(b.consented_on) - Date.parse(a.consented_on),
+    };
+    const shown = list.filter((c) => c.application_name.toLowerCase().includes(q)).sort(order[this.sort] ?? order.connected);
+    const all = list.filter((c) => !c.revoked_at);
+    const open = all.filter((c) => !held.has(c.id));
+    const limit = this.limit;
+    const active = shown.filter((c) => !c.revoked_at).slice(0, limit);
+    return {
+      ctx,
+      shown: shown.length,
+      active,
+      history: shown
+        .filter((c) => c.revoked_at)
+        .sort((a, b) => (b.revoked_at! > a.revoked_at! ? 1 : -1))
+        .slice(0, limit - active.length),
+      open,
+      forgotten: open.filter((c) => !this.kept.has(c.id) && Date.parse(lastUsed(c)) < ctx.forgotten),
+      any: all.length > 0,
+    };
+  }
 
   private tools(t: Strings, shown: number, total: number) {
     const sorts = [
@@ -460,8 +638,27 @@ export class ConsentManager extends LitElement {
     </div>`;
   }
 
+  /** The review of unused apps in place of the list: one card at a time in `<consent-review>`. */
+  private review(view: View, { ids, i }: { ids: string[]; i: number }) {
+    const c = this.byId(ids[i] ?? '');
+    const locked = this.locked || !!c?.revoked_at;
+    return html`<consent-review
+      part="review"
+      exportparts="button, keep-button, stop-button"
+      .consent=${c}
+      .step=${i}
+      .total=${ids.length}
+      .locked=${locked}
+      .busy=${!!c && (this.busy ?? this.queue?.busy) == keys.stop(c)}
+      .strings=${this.t}
+      @consent-review-keep=${this.onKeep}
+      @consent-review-stop=${(e: Event) => this.onStop(c!, e)}
+      @consent-review-back=${this.onReviewBack}
+      >${c ? html`<ul class="apps">${appCard(c, { ...view.ctx, review: true })}</ul>` : nothing}</consent-review
+    >`;
+  }
+
   private body(t: Strings) {
-    const list = this.consents;
     if (this.expired) return html`<p class="notice" part="notice" role="alert">${t.expired}</p>`;
     if (this.loadFailed)
       return html`<div class="notice" part="notice">
@@ -470,113 +667,86 @@ export class ConsentManager extends LitElement {
           type="button"
           class="btn"
           part="button"
-          aria-busy=${this.loader.pending}
+          aria-busy=${this.list.status == TaskStatus.PENDING}
           @click=${this.retry}
         >
           ${t.retry}
         </button>
       </div>`;
-    const directory = this.directory ?? {};
-    const entries = Object.keys(directory).length > 0;
-    const about = entries ? this.need()?.about : undefined;
-    // The directory's entries are on-demand views: a first list waits for them rather than shifting once they come.
-    if (!list || (entries && !about && loadingMore && !this.listShown))
+    const view = this.view;
+    if (!view)
       return html`<p class="sr">${t.loading}</p>
         <div class="apps" aria-hidden="true"><div class="skeleton"></div><div class="skeleton"></div></div>`;
+    if (this.reviewing) return this.review(view, this.reviewing);
 
-    const locale = this.locale;
-    const now = Date.now();
-    const held = new Set(list.map((c) => c.id).filter(this.isHeld));
-    const ctx: CardContext = {
-      t,
-      locale,
-      now,
-      accountPolicy: policyOf(this.accountPolicy),
-      autoSharePolicy: policyOf(this.autoSharePolicy),
-      busy: this.busy,
-      locked: false,
-      lock: this.lock,
-      broken: this.broken,
-      held,
-      forgotten: this.forgottenDays > 0 ? now - this.forgottenDays * DAY_MS : -Infinity,
-      directory,
-      about,
-      onIconError: this.onIconError,
-      onAccount: this.onAccount,
-      onAutoShare: this.onAutoShare,
-      onStop: this.onStop,
-    };
-    const flow = this.flow;
-    this.listShown = true;
-    if (flow?.s.reviewing) return flow.review(ctx);
-
-    const q = this.query.trim().toLowerCase();
-    const order: Record<string, (a: Consent, b: Consent) => number> = {
-      name: (a, b) => a.application_name.localeCompare(b.application_name, locale),
-      used: (a, b) => Date.parse(lastUsed(a)) - Date.parse(lastUsed(b)),
-      connected: (a, b) => Date.parse(b.consented_on) - Date.parse(a.consented_on),
-    };
-    const shown = list.filter((c) => c.application_name.toLowerCase().includes(q)).sort(order[this.sort] ?? order.connected);
-    const all = list.filter((c) => !c.revoked_at);
-    const open = all.filter((c) => !held.has(c.id));
-    const forgotten = open.filter((c) => !flow?.s.kept.has(c.id) && Date.parse(lastUsed(c)) < ctx.forgotten);
-    const limit = this.limit;
-    const active = shown.filter((c) => !c.revoked_at).slice(0, limit);
-    const history = shown
-      .filter((c) => c.revoked_at)
-      .sort((a, b) => (b.revoked_at! > a.revoked_at! ? 1 : -1))
-      .slice(0, limit - active.length);
-    // The rest of a first list comes `SLICE` cards per task; `updateComplete` waits for the last of them.
-    if (limit < shown.length)
-      this.wait(
-        (this.slicing ??= new Promise((go) => setTimeout(go)).then(() => {
-          this.limit += SLICE;
-          this.slicing = undefined;
-        })),
-      );
-    return html`${flow?.progress(t)}
-    ${list.length > HANDFUL ? this.tools(t, shown.length, list.length) : nothing}
+    const { ctx, forgotten, open } = view;
+    const list = this.consents!;
+    return html`${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
     ${forgotten.length
       ? html`<div class="notice bar" part="forgotten-notice">
           <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
           ${this.button(t.review, 'review-button', () => this.onReview(forgotten.map((c) => c.id)))}
         </div>`
       : nothing}
-    ${all.length
+    ${view.any
       ? html`<ul class="apps" aria-label=${t.active}>
-            ${appCards(active, ctx)}
+            ${appCards(view.active, ctx)}
           </ul>
           ${open.length > 1 ? this.button(t.stopAll, 'stop-all-button', (e) => this.onStop(open, e)) : nothing}`
       : html`<div class="notice" part="notice">
           <slot name="empty"><p><strong>${t.empty}</strong></p><p>${t.emptyHint}</p></slot>
         </div>`}
-    ${history.length
+    ${view.history.length
       ? html`<section class="history" part="history" aria-labelledby="history">
           <h2 id="history">${t.history}</h2>
           <ul class="apps">
-            ${appCards(history, ctx)}
+            ${appCards(view.history, ctx)}
           </ul>
         </section>`
       : nothing}
-    ${this.need()?.record(t, locale, this.changes, this.onDownload)}`;
+    <consent-record
+      part="receipt"
+      exportparts="button, print-button, download-button"
+      .consents=${list}
+      .changes=${this.changes}
+      .locale=${this.locale}
+      .strings=${this.t}
+    ></consent-record>`;
+  }
+
+  /** The stop queue's state: undo bars, the progress of stopping every app, the fraud report link. */
+  private stops(q: StopQueue) {
+    return html`<consent-stop-status
+      exportparts="undo, button, undo-button, progress, fraud, link"
+      .held=${q.held}
+      .run=${q.run}
+      .queue=${q.queue}
+      .consents=${this.consents ?? []}
+      .reported=${q.reported}
+      .fraudHref=${this.fraudHref}
+      .strings=${this.t}
+      @consent-undo=${(e: CustomEvent<Hold>) => q.undo(e.detail)}
+      @consent-retry=${() => q.retry()}
+    ></consent-stop-status>`;
   }
 
   override render() {
-    const t = this.words();
+    const t = this.shown?.t;
     if (!t) return nothing;
-    const flow = this.flow;
-    if (more && !this.styled) {
-      this.styled = true;
-      adoptStyles(this.renderRoot as ShadowRoot, [styles, more.styles]);
-    }
     return html`<div part="base">
       <div role="status" class="status" part="status">${this.message}</div>
-      ${flow?.fraudLink(t, this.fraudHref)}
-      <div class="undo">${flow?.undoBars(t)}</div>
-      ${this.body(t)}
-      <dialog part="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-text" @close=${() => this.flow?.closed()}>
-        ${flow?.dialogBody(t)}
-      </dialog>
+      ${this.queue ? this.stops(this.queue) : nothing} ${this.body(t)}
+      ${this.queue
+        ? html`<consent-stop-dialog
+            exportparts="dialog, button, confirm-button"
+            .consents=${this.stopping?.cs ?? []}
+            .fraud=${!!this.stopping?.fraud}
+            .open=${!!this.stopping}
+            .strings=${this.t}
+            @consent-dialog-confirm=${() => this.dialogClosed(true)}
+            @consent-dialog-cancel=${() => this.dialogClosed(false)}
+          ></consent-stop-dialog>`
+        : nothing}
     </div>`;
   }
 }

@@ -1,4 +1,5 @@
 import type { Consent } from '@consent-manager/contract';
+import type { Hold } from './stop-queue.js';
 
 /** What the customer changed; `enabled` is the value the upstream confirmed. */
 export type ConsentChange = { kind: 'account'; accountId: string; enabled: boolean } | { kind: 'auto-share'; enabled: boolean };
@@ -60,3 +61,21 @@ type DetailOf<K extends keyof ConsentEventMap> = ConsentEventMap[K]['detail'];
  */
 export const emit = <K extends keyof ConsentEventMap>(target: EventTarget, type: K, detail: DetailOf<K>) =>
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: type == 'consent-before-stop' }));
+
+/**
+ * The events of `<consent-manager>`'s own parts (the stop dialog, the review): how their outcomes come up to it. They
+ * bubble but are not `composed`, so they stay inside its shadow root: the page's API is the `consent-*` events above.
+ */
+export interface ConsentPartEventMap {
+  'consent-dialog-confirm': CustomEvent<null>;
+  'consent-dialog-cancel': CustomEvent<null>;
+  'consent-review-keep': CustomEvent<null>;
+  'consent-review-stop': CustomEvent<null>;
+  'consent-review-back': CustomEvent<null>;
+  'consent-undo': CustomEvent<Hold>;
+  'consent-retry': CustomEvent<null>;
+}
+
+/** Dispatches a part's event (see `ConsentPartEventMap`). */
+export const emitPart = <K extends keyof ConsentPartEventMap>(target: EventTarget, type: K, detail: ConsentPartEventMap[K]['detail'] = null) =>
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));

@@ -34,7 +34,6 @@ export const more = {
   fraudText: 'We will stop sharing with {app} now. Then tell us about it, so we can protect your accounts.',
   fraudConfirm: 'Stop sharing and report',
   fraudLink: 'Report {app} to us',
-  about: 'About {app}',
   canSee: 'What {app} can see',
   via: 'Connected through {via}',
   privacy: 'Privacy policy',

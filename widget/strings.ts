@@ -3,8 +3,8 @@ import type { more } from './strings-more.js';
 /**
  * Every word the widget shows or announces, English first. `{name}` marks a value filled in at render time; a page
  * may override any subset through the `strings` property. This file holds the words of the first screen; those of
- * the views a customer opens by action travel with those views (strings-more.ts), and every other language is a
- * chunk of its own, loaded when the page's `lang` asks for it (strings-es.ts). `en` and `es` in full: languages.ts.
+ * the parts a customer opens by action load with those parts (strings-more.ts), and every other language is a chunk
+ * of its own, loaded when the page's `lang` asks for it (strings-es.ts, strings-es-more.ts). In full: languages.ts.
  */
 export const base = {
   loading: 'Loading connected apps…',
@@ -49,30 +49,41 @@ export const base = {
   sortUsed: 'Least recently used',
   matches: '{n} of {total} apps',
   unavailable: 'That could not be opened. Check your connection and try again.',
+  about: 'About {app}',
 };
 
 export type Strings = typeof base & typeof more;
 
-/** The languages besides English, each loaded on first use. A new one is a file like strings-es.ts and a line here. */
-const languages: Record<string, () => Promise<Strings>> = {
-  es: () => import('./strings-es.js').then((m) => m.es),
-};
-
-/** Each language's words once loaded (English needs none beyond `base`), or the promise of them meanwhile. */
-const loaded: Record<string, Partial<Strings> | Promise<unknown>> = { en: {} };
+type Table = Partial<Strings>;
 
 /**
- * The words of the language a BCP 47 tag names (English unless its primary subtag is one of `languages`), or, the
- * first time, a promise that settles once they are here. One that failed to load falls back to English.
+ * The languages besides English, each loaded on first use: the first screen's words, and those of the parts a
+ * customer opens by action. A new language is two files like strings-es.ts and strings-es-more.ts and a line here.
  */
-export function stringsFor(locale: string): Partial<Strings> | Promise<unknown> {
-  const lang = locale.split('-')[0]!.toLowerCase();
-  return Object.hasOwn(languages, lang)
-    ? (loaded[lang] ??= languages[lang]!().then(
-        (words) => (loaded[lang] = words),
-        () => (loaded[lang] = {}),
-      ))
-    : loaded.en!;
+const languages: Record<string, [() => Promise<Table>, () => Promise<Table>]> = {
+  es: [() => import('./strings-es.js').then((m) => m.es), () => import('./strings-es-more.js').then((m) => m.es)],
+};
+
+/** Each table once loaded, or the promise of it meanwhile; `en` (the first screen's English, `base`) needs none. */
+const loaded: Record<string, Table | Promise<unknown>> = { en: {} };
+
+/**
+ * The words of the language a BCP 47 tag names (English unless its primary subtag is one of `languages`) over
+ * `base`, or, the first time, a promise that settles once they are here. With `more`: the words of the on-demand
+ * parts, English and the language's over it. A table that failed to load falls back to English.
+ */
+export function stringsFor(locale: string, more = false): Table | Promise<unknown> {
+  let lang = locale.split('-')[0]!.toLowerCase();
+  if (!Object.hasOwn(languages, lang)) lang = 'en';
+  const key = more ? `${lang}+` : lang;
+  const load = () =>
+    more
+      ? Promise.all([import('./strings-more.js'), lang == 'en' ? {} : languages[lang]![1]()]).then(([m, l]) => ({ ...m.more, ...l }))
+      : languages[lang]![0]();
+  return (loaded[key] ??= load().then(
+    (words) => (loaded[key] = words),
+    () => (loaded[key] = {}),
+  ));
 }
 
 /** Fills `{name}` slots; the result is bound as text, so values need no escaping. */

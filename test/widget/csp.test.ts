@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { card, control, login, logout, mount, resetSandbox } from './support.js';
+import { card, control, login, logout, mount, openDialog, resetSandbox } from './support.js';
 
 describe('under a strict Content-Security-Policy', () => {
   const violations: SecurityPolicyViolationEvent[] = [];
@@ -28,8 +28,7 @@ describe('under a strict Content-Security-Policy', () => {
       sw.click();
       await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'changed');
       control(el, 'Stop sharing with Fernpay').click();
-      await el.updateComplete;
-      el.shadowRoot!.querySelector('dialog')!.close();
+      (await openDialog(el)).close();
       await new Promise((r) => setTimeout(r, 50));
       expect(violations.map((v) => `${v.violatedDirective} ${v.blockedURI}`)).to.deep.equal([]);
 

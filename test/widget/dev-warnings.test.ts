@@ -21,7 +21,7 @@ describe('Lit dev-mode warnings', () => {
         sw.click();
         await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'changed');
         s.control(el, 'Dejar de compartir con Nestward Rent Reporting').click();
-        await waitUntil(() => s.$<HTMLDialogElement>(el, 'dialog')!.open, 'dialog');
+        await waitUntil(() => s.$<HTMLDialogElement>(el, 'dialog')?.open, 'dialog');
         s.$<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
         await waitUntil(() => s.card(el, 'Nestward Rent Reporting').closest('.history'), 'stopped');
         el.strings = { sharing: 'On' };

@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../widget/define.js';
-import { $, $$, card, control, login, logout, mount, resetSandbox, settled, statusText } from './support.js';
+import { $, $$, card, control, login, logout, mount, resetSandbox, settled, statusText, openDialog } from './support.js';
 
 describe('consent-manager presentation: language, theme, policy, accessibility', () => {
   beforeEach(async () => {
@@ -30,7 +30,7 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
     expect(card(el, 'Harborline Lending').textContent).to.match(/hace \d+ meses/);
     expect($(el, '.history h2')!.textContent).to.equal('Ya no compartes datos');
     control(el, 'Dejar de compartir con Fernpay').click();
-    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'dialog');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'dialog');
     expect($(el, 'dialog')!.textContent).to.contain('¿Dejar de compartir con Fernpay?');
     await expect(el).to.be.accessible();
     $<HTMLDialogElement>(el, 'dialog')!.close();
@@ -101,7 +101,7 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
     expect(document.documentElement.scrollWidth).to.be.at.most(320);
     for (const app of $$(el, 'li.app')) expect(app.scrollWidth).to.be.at.most(app.clientWidth);
     control(el, 'Stop sharing with Nestward Rent Reporting').click();
-    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'dialog');
     expect(dialog.getBoundingClientRect().right).to.be.at.most(320);
     expect(dialog.scrollWidth).to.be.at.most(dialog.clientWidth);

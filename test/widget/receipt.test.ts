@@ -2,7 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../widget/define.js';
 import type { ConsentReceipt } from '../../widget/receipt.js';
-import { $, card, confirmDialog, control, login, logout, mount, resetSandbox, settled, statusText } from './support.js';
+import { $, $$, card, confirmDialog, control, login, logout, mount, resetSandbox, settled, statusText } from './support.js';
 
 describe('the record of this visit (print and JSON download)', () => {
   beforeEach(async () => {
@@ -16,7 +16,7 @@ describe('the record of this visit (print and JSON download)', () => {
 
   it('lists each change of this visit with its time and downloads connections and changes as JSON', async () => {
     const el = await mount();
-    const record = () => $(el, '[part~="receipt"]')!;
+    const record = () => $(el, '[part~="receipt"]')!.shadowRoot!;
     expect(record().querySelector('h3')).to.equal(null, 'no changes yet');
     control(el, 'Share Everyday Checking ending').click();
     await waitUntil(() => statusText(el) == 'Your change for Fernpay is saved.', 'account change saved');
@@ -79,7 +79,7 @@ describe('the record of this visit (print and JSON download)', () => {
     expect(printed).to.have.length(1);
 
     await emulateMedia({ media: 'print' });
-    for (const b of el.shadowRoot!.querySelectorAll('button')) expect(b.checkVisibility(), b.outerHTML).to.equal(false);
+    for (const b of $$(el, 'button')) expect(b.checkVisibility(), b.outerHTML).to.equal(false);
     expect($(el, '[part~="search"]')!.checkVisibility()).to.equal(false);
     const fernpay = card(el, 'Fernpay');
     expect(getComputedStyle(fernpay).display).not.to.equal('none');

@@ -35,27 +35,28 @@ describe('forgotten apps (forgotten-days) and their review', () => {
   it('walks the customer through each unused app with Keep sharing and Stop sharing', async () => {
     const el = await mount();
     $<HTMLButtonElement>(el, '[part~="review-button"]')!.click();
-    await waitUntil(() => $(el, '[part~="review"]'), 'review open');
+    await waitUntil(() => $(el, '[part~="keep-button"]'), 'review open');
     const review = () => $(el, '[part~="review"]')!;
-    expect(review().querySelector('h2')!.textContent).to.equal('Review unused apps');
-    expect(review().textContent).to.contain('App 1 of 2');
+    const words = () => review().shadowRoot!.textContent!;
+    expect(review().shadowRoot!.querySelector('h2')!.textContent).to.equal('Review unused apps');
+    expect(words()).to.contain('App 1 of 2');
     await waitUntil(() => focused(el)?.textContent == 'Harborline Lending', 'focus on the first app');
     expect($$(el, 'li.app').length).to.equal(1, 'one app at a time');
     expect(review().querySelector('[part~="forgotten"]')).to.exist;
     await expect(el).to.be.accessible();
 
     $<HTMLButtonElement>(el, '[part~="keep-button"]')!.click();
-    await waitUntil(() => review().textContent!.includes('App 2 of 2'), 'next app');
+    await waitUntil(() => words().includes('App 2 of 2'), 'next app');
     await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'keep announced');
     await waitUntil(() => focused(el)?.textContent == 'Quillfile Tax', 'focus on the next app');
 
     control(el, 'Stop sharing with Quillfile Tax').click();
     await confirmDialog(el);
-    await waitUntil(() => review().textContent!.includes('You have reviewed every unused app.'), 'done');
+    await waitUntil(() => words().includes('You have reviewed every unused app.'), 'done');
     await waitUntil(() => statusText(el) == 'You stopped sharing with Quillfile Tax.', 'stopped', { timeout: 4000 });
     await expect(el).to.be.accessible();
 
-    [...review().querySelectorAll('button')].find((b) => b.textContent!.trim() == 'Back to all apps')!.click();
+    [...review().shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() == 'Back to all apps')!.click();
     await waitUntil(() => !$(el, '[part~="review"]'), 'back to the list');
     await settled(el);
     expect(card(el, 'Quillfile Tax').closest('.history')).to.exist;
@@ -69,8 +70,9 @@ describe('forgotten apps (forgotten-days) and their review', () => {
     expect(card(el, 'Quillfile Tax').querySelector('[part~="forgotten"]')!.textContent).to.match(/^Sin uso desde el /);
     expect($(el, '[part~="forgotten-notice"]')!.textContent).to.contain('Aplicaciones que no han usado tus datos en 90 días: 2.');
     $<HTMLButtonElement>(el, '[part~="review-button"]')!.click();
-    await waitUntil(() => $(el, '[part~="review"]'), 'review open');
-    expect($(el, '[part~="review"]')!.textContent).to.contain('Aplicación 1 de 2');
+    await waitUntil(() => $(el, '[part~="keep-button"]'), 'review open');
+    await waitUntil(() => $(el, '[part~="keep-button"]'), 'review rendered');
+    expect($(el, '[part~="review"]')!.shadowRoot!.textContent).to.contain('Aplicación 1 de 2');
     expect($(el, '[part~="keep-button"]')!.textContent!.trim()).to.equal('Seguir compartiendo');
   });
 });

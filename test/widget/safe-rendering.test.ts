@@ -47,7 +47,7 @@ function renderCard(c: Consent, ctx = context()) {
   host.style.width = '320px';
   document.body.append(host);
   const root = host.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [styles.styleSheet!];
+  root.adoptedStyleSheets = styles.map((s) => s.styleSheet!);
   const list = document.createElement('ul');
   root.append(list);
   render(appCard(c, ctx), list);

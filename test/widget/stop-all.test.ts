@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { $, $$, confirmDialog, login, logout, mount, settled, setFaults, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
+import { $, $$, confirmDialog, login, logout, mount, settled, setFaults, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents, openDialog } from './support.js';
 
 describe('stopping sharing with every app', () => {
   const events = asAlexRecordingEvents();
@@ -18,7 +18,7 @@ describe('stopping sharing with every app', () => {
     const all = $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!;
     expect(all.textContent!.trim()).to.equal('Stop sharing with every app');
     all.click();
-    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'dialog');
     expect(dialog.querySelector('h2')!.textContent).to.equal('Stop sharing with all 6 apps?');
     expect([...dialog.querySelectorAll('li')].map((li) => li.textContent)).to.have.members([

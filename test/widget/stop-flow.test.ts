@@ -1,11 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/define.js';
-import type { ConsentManager } from '../../widget/consent-manager.js';
 import type { ConsentBeforeStopDetail } from '../../widget/events.js';
-import { $, card, control, login, logout, mount, recordEvents, resetSandbox, settled, stats, statusText } from './support.js';
+import { $, $$, card, control, focused, login, logout, mount, openDialog, recordEvents, resetSandbox, settled, stats, statusText } from './support.js';
 
-const focused = (el: ConsentManager) => el.shadowRoot!.activeElement as HTMLElement | null;
 const press = (key: string) => sendKeys({ press: key });
 
 describe('stopping sharing', () => {
@@ -44,7 +42,7 @@ describe('stopping sharing', () => {
     expect(trigger.getAttribute('aria-label')).to.equal('Stop sharing with Ledgerleaf Budget');
 
     await press('Enter');
-    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'dialog open');
     expect(focused(el)!.textContent!.trim()).to.equal('Cancel');
     expect(dialog.textContent).to.contain('Stop sharing with Ledgerleaf Budget?');
@@ -74,8 +72,8 @@ describe('stopping sharing', () => {
     await login('sam');
     const el = await mount();
     control(el, 'Stop sharing with').click();
-    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
-    const [cancel, confirm] = [...el.shadowRoot!.querySelectorAll<HTMLElement>('dialog button')];
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'open');
+    const [cancel, confirm] = $$(el, 'dialog button');
     const a = cancel!.getBoundingClientRect();
     const b = confirm!.getBoundingClientRect();
     expect(Math.round(a.height)).to.equal(Math.round(b.height));
@@ -93,7 +91,7 @@ describe('stopping sharing', () => {
       held = e.detail;
     });
     control(el, 'Stop sharing with Fernpay').click();
-    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'open');
     $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
     await waitUntil(() => held, 'before-stop fired');
     expect(held!.consent.application_name).to.equal('Fernpay');
@@ -121,7 +119,7 @@ describe('stopping sharing', () => {
       held = e.detail;
     });
     control(el, 'Stop sharing with Fernpay').click();
-    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')!.open, 'open');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'open');
     $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
     await waitUntil(() => held, 'before-stop fired');
     held!.abandon();
@@ -140,7 +138,7 @@ describe('stopping sharing', () => {
     await login('alex');
     const el = await mount();
     control(el, 'Stop sharing with Fernpay').click();
-    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'open');
     [...dialog.querySelectorAll('button')].find((b) => b.textContent!.trim() == 'Cancel')!.click();
     await waitUntil(() => !dialog.open, 'closed');

@@ -63,10 +63,25 @@ export async function upstreamConsents(): Promise<Consent[]> {
 }
 
 export const shadow = (el: ConsentManager) => el.shadowRoot!;
-export const $ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string) => shadow(el).querySelector<T>(selector);
-export const $$ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string) => [
-  ...shadow(el).querySelectorAll<T>(selector),
-];
+
+/**
+ * Every element under `root` that matches, in document order, looking inside the open shadow roots of the element's
+ * parts too (the stop dialog, the review, the record, the stops' status are elements of their own).
+ */
+export function deepAll<T extends Element = HTMLElement>(root: ParentNode, selector: string): T[] {
+  const found: T[] = [];
+  const walk = (node: ParentNode) => {
+    for (const child of node.querySelectorAll('*')) {
+      if (child.matches(selector)) found.push(child as T);
+      if (child.shadowRoot) walk(child.shadowRoot);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+export const $ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string): T | null => deepAll<T>(shadow(el), selector)[0] ?? null;
+export const $$ = <T extends Element = HTMLElement>(el: ConsentManager, selector: string) => deepAll<T>(shadow(el), selector);
 
 /** The card of the app with this exact name. */
 export function card(el: ConsentManager, app: string) {
@@ -121,16 +136,25 @@ export async function mount(opts: MountOptions = {}) {
   return el;
 }
 
+/** The stop dialog once it is open (its element is defined on the first "Stop sharing"). */
+export async function openDialog(el: ConsentManager) {
+  await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'dialog opens');
+  return $<HTMLDialogElement>(el, 'dialog')!;
+}
+
 /** Confirms the open stop dialog. */
 export async function confirmDialog(el: ConsentManager) {
-  const dialog = $<HTMLDialogElement>(el, 'dialog')!;
-  await waitUntil(() => dialog.open, 'dialog opens');
+  const dialog = await openDialog(el);
   $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
   await waitUntil(() => !dialog.open, 'dialog closes');
 }
 
-/** The element's focused control, inside its shadow root. */
-export const focused = (el: ConsentManager) => el.shadowRoot!.activeElement as HTMLElement | null;
+/** The element's focused control, inside its shadow root or one of its parts'. */
+export function focused(el: ConsentManager) {
+  let active = el.shadowRoot!.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active as HTMLElement | null;
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { $, card, confirmDialog, control, focused, mount, settled, setFaults, stats, asAlexRecordingEvents } from './support.js';
+import { $, card, confirmDialog, control, focused, mount, settled, setFaults, stats, asAlexRecordingEvents, openDialog } from './support.js';
 
 describe('"I don’t recognize this app"', () => {
   const events = asAlexRecordingEvents();
@@ -9,7 +9,7 @@ describe('"I don’t recognize this app"', () => {
     // An undo window does not apply: an app the customer does not know should lose access now.
     const el = await mount({ props: { fraudHref: '/bank/report-fraud', undoSeconds: 30 } });
     control(el, 'I don’t recognize this app: Quillfile Tax').click();
-    const dialog = $<HTMLDialogElement>(el, 'dialog')!;
+    const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'dialog');
     expect(dialog.querySelector('h2')!.textContent).to.equal('Don’t recognize Quillfile Tax?');
     expect(dialog.textContent).to.contain('We will stop sharing with Quillfile Tax now');

@@ -1,0 +1,11 @@
+import { css } from 'lit';
+
+export const reviewStyles = css`
+  :host {
+    display: block;
+  }
+  section {
+    display: grid;
+    gap: var(--_gap);
+  }
+`;
