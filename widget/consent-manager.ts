@@ -222,8 +222,10 @@ export class ConsentManager extends LitElement {
   /** How many cards to render: a first list grows by `SLICE` per task until all are there (`updateComplete` waits). */
   private limit = Infinity;
   private slicing?: Promise<void>;
-  /** A list was on screen: the record is on its way (see `updated`). */
+  /** A list was rendered: the record is on its way (see `updated`). */
   private listShown = false;
+  /** The first list was painted: what is not needed for it may load now. */
+  private painted = false;
   private langWatch = new MutationObserver(() => this.requestUpdate());
 
   /** The customer's list: loaded on first update, again when `bff` or `mode` changes, and on `reload()`. */
@@ -272,10 +274,10 @@ export class ConsentManager extends LitElement {
     }
     this.lock.set(this.locked);
     this.locale = localeOf(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
-    // The directory's "About" sections show their summary at once; their contents come with a chunk, and use the
-    // parts' words.
+    // The directory's "About" sections show their summary, closed, with the list; their contents (a chunk, in the
+    // parts' words) are fetched once the list was painted.
     const directory = this.directory ?? {};
-    if (Object.keys(directory).length) {
+    if (Object.keys(directory).length && this.painted) {
       const words = this.partWords();
       if (words) this.wait(words);
       if (!parts.about.value) this.wait(parts.about.get());
@@ -297,10 +299,17 @@ export class ConsentManager extends LitElement {
         })),
       );
     // The record sits below the list: defined once the list was painted (it is not worth delaying the list for), and
-    // with it the parts' words, so that every part also opens offline later.
+    // with it the parts' words, so that every part also opens offline later (and the directory's contents follow).
     if (this.view && !this.listShown) {
       this.listShown = true;
-      this.wait(new Promise((painted) => requestAnimationFrame(() => setTimeout(painted))).then(() => Promise.all([parts.record.get(), this.partWords()])));
+      const painted = new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+      this.wait(
+        painted.then(() => {
+          this.painted = true;
+          this.requestUpdate();
+          return Promise.all([parts.record.get(), this.partWords()]);
+        }),
+      );
     }
   }
 
