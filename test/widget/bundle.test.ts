@@ -13,11 +13,12 @@ const DROP_IN_FILE = /^\/widget\/dist\/consent-manager[\w.-]*\.js$/;
 /** product.md: what a page loads before the first list, and what a bundler user gets, at most 16 KB gzipped each. */
 const BUDGET = 16 * 1024;
 /**
- * How far above the goal each figure may be today, so that growth is caught. Not met yet (see the branch's report):
- * the element split and @lit/task brought the drop-in file to about 16.7 KB; a Spanish page adds its first screen's
- * words (about 0.85 KB); a bundler's app gets the library build's templates unminified. Each is 0 once met.
+ * How far above the goal each figure may be today, so that growth is caught; 0 once met. Not met yet (2026-11-30:
+ * 16,745 B / 17,588 B / 17,207 B): the drop-in file alone is 16.7 KB (Lit 7.6 KB, @lit/task 1 KB, the API client 2 KB,
+ * the shell, cards, words and styles), a Spanish page adds its first screen's words (0.85 KB), and a bundler's build
+ * of the library output comes out 0.5 KB larger than the drop-in file.
  */
-const OVER = { en: 512, es: 1536, bundler: 2048 };
+const OVER = { en: 512, es: 1344, bundler: 960 };
 
 /**
  * The drop-in files `performance` saw requested (the bundle and its chunks, `consent-manager-<name>-<hash>.js`),
