@@ -34,9 +34,10 @@ function lazy<M>(load: () => Promise<M>) {
 }
 
 /**
- * The parts a customer opens by action, each a chunk of its own in the drop-in build and defined on first use: the
- * stop dialog with the stop queue, the review of unused apps; the record, defined once a list is on screen; the
- * directory's entries, once the page gives a directory. Their words come with the first of them (`stringsFor`).
+ * The parts, each a chunk of its own in the drop-in build: the stop dialog with the stop queue, the review of unused
+ * apps, the record; all defined once the first list was painted, or by the first action that needs one, whichever
+ * comes first; the directory's "About" contents, once the page gives a directory. Their words come with them
+ * (`stringsFor`).
  */
 const parts = {
   stop: lazy(() => import('./stop.js')),
@@ -298,8 +299,9 @@ export class ConsentManager extends LitElement {
           this.slicing = undefined;
         })),
       );
-    // The record sits below the list: defined once the list was painted (it is not worth delaying the list for), and
-    // with it the parts' words, so that every part also opens offline later (and the directory's contents follow).
+    // Once the list was painted (nothing below is worth delaying it for): the record below it, and the other parts and
+    // their words, so that a customer who goes offline can still stop sharing (the stops wait for the network). An
+    // action that comes first loads its part itself (see `load`).
     if (this.view && !this.listShown) {
       this.listShown = true;
       const painted = new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
@@ -307,7 +309,7 @@ export class ConsentManager extends LitElement {
         painted.then(() => {
           this.painted = true;
           this.requestUpdate();
-          return Promise.all([parts.record.get(), this.partWords()]);
+          return Promise.all([parts.record.get(), parts.stop.get(), parts.review.get(), this.partWords()]);
         }),
       );
     }
