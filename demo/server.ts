@@ -54,10 +54,10 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     sandbox = createSandbox({ ...opts.sandbox, clientId: mx.clientId, clientSecret: mx.clientSecret, publicUrl: `${publicUrl}/mx` });
   }
 
-  // With REDIS_URL, several demo instances behind one load balancer act as one, given one MX (MX_BASE_URL).
+  // With Redis, several demo instances behind one load balancer act as one, given one MX (MX_BASE_URL).
   // An embedded sandbox is this process's own MX: tokens it signed mean nothing to another instance's sandbox,
   // nor to this one's after a restart, so its keys are kept apart.
-  if (sandbox && config.redisUrl) logger.warn('REDIS_URL with the embedded sandbox: set MX_BASE_URL to share state between instances');
+  if (sandbox && config.redis) logger.warn('Redis with the embedded sandbox: set MX_BASE_URL to share state between instances');
   const redisPrefix = sandbox ? `${config.redisPrefix}sandbox-${randomBytes(6).toString('hex')}:` : config.redisPrefix;
   const shared = await openSharedStores({ ...config, redisPrefix }, logger);
   const fromConfig = routerOptionsFromConfig(config, mx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readRedisSettings, type RedisConnectionSettings } from './redis-config.js';
 
 /** Secrets that appear in tutorials and sample configs; a production start refuses them. */
 const KNOWN_DEFAULT_SECRETS = new Set([
@@ -34,7 +35,6 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_TOKEN_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_WRITES_PER_MINUTE: positiveInt.default(60),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   // Instances that share sessions must agree on it; a second deployment on the same Redis picks its own.
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits, or _ : . -').default('consent:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -67,7 +67,8 @@ export interface BffConfig {
   };
   trustProxy: boolean | number | string;
   limits: { tokenPerMinute: number; writesPerMinute: number };
-  redisUrl?: string;
+  /** Absent without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: the in-memory stores serve one machine. */
+  redis?: RedisConnectionSettings;
   /** Starts every key this BFF writes to Redis (sessions, tokens, locks, rate limits). */
   redisPrefix: string;
   logLevel: string;
@@ -88,11 +89,12 @@ export interface LoadOptions {
 /** Reads and checks the environment once at start; every problem is reported, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOptions): BffConfig {
   const parsed = envSchema.safeParse(env);
+  const redis = readRedisSettings(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError([...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), ...redis.problems]);
   }
   const e = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = [...redis.problems];
   const production = e.NODE_ENV === 'production';
 
   if (requireUpstream || e.MX_BASE_URL) {
@@ -139,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     limits: { tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
-    redisUrl: e.REDIS_URL,
+    redis: redis.settings,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
   };

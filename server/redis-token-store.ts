@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenWaitTimeoutError, type CachedToken, type TokenStore } from './token-store.js';
 
-/** Sends one Redis command and resolves with its reply; the caller bounds how long that may take. */
-export type RedisSend = (args: string[]) => Promise<unknown>;
+/**
+ * Sends one Redis command and resolves with its reply; the caller bounds how long that may take. In a cluster the
+ * command goes to the node holding its first key (`route` overrides).
+ */
+export type RedisSend = (args: string[], route?: string) => Promise<unknown>;
 
 export interface RedisTokenStoreOptions {
   send: RedisSend;
@@ -21,6 +24,9 @@ export interface RedisTokenStoreOptions {
 }
 
 // Compare-and-act in one step: between a GET and a DEL another instance may have taken the key over.
+// ACQUIRE reads the cache and takes the lock in one step, so a token stored between the two is never fetched again.
+const ACQUIRE = "local v = redis.call('GET', KEYS[1]) if v then return {'cached', v} end "
+  + "if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'locked'} end return {'busy'}";
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 const DELETE_IF_TOKEN = "local v = redis.call('GET', KEYS[1]) "
@@ -35,19 +41,14 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions): TokenStore 
   const lockTtlMs = opts.lockTtlMs ?? 5_000;
   const pollMs = opts.pollMs ?? 25;
   const maxWaitMs = opts.maxWaitMs ?? 20_000;
-  const cacheKey = (key: string) => `${prefix}${key}`;
-  const lockKey = (key: string) => `${prefix}lock:${key}`;
+  // The braces make a hash tag: a key and its lock share a cluster slot, as ACQUIRE, which uses both, requires.
+  const cacheKey = (key: string) => `${prefix}{${key}}`;
+  const lockKey = (key: string) => `${prefix}lock:{${key}}`;
   // Callers on this instance share one Redis conversation per key instead of each polling the lock.
   const inFlight = new Map<string, Promise<CachedToken>>();
 
   async function get(key: string): Promise<CachedToken | undefined> {
-    const raw = await send(['GET', cacheKey(key)]);
-    if (typeof raw !== 'string') return undefined;
-    try {
-      return JSON.parse(raw) as CachedToken;
-    } catch {
-      return undefined;
-    }
+    return parse(await send(['GET', cacheKey(key)]));
   }
 
   async function holdingLock(key: string, owner: string, fetch: () => Promise<CachedToken>): Promise<CachedToken> {
@@ -57,8 +58,7 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions): TokenStore 
     }, lockTtlMs / 3);
     renew.unref();
     try {
-      // The previous holder may have stored its token between our cache miss and our lock.
-      return (await get(key)) ?? (await fetch());
+      return await fetch();
     } finally {
       clearInterval(renew);
       // If the release fails the lock still expires on its own within one TTL.
@@ -70,15 +70,14 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions): TokenStore 
     const giveUpAt = Date.now() + maxWaitMs;
     for (;;) {
       const owner = randomUUID();
-      if (await send(['SET', lockKey(key), owner, 'NX', 'PX', String(lockTtlMs)]) === 'OK') {
-        return holdingLock(key, owner, fetch);
-      }
+      const [state, raw] = await send(['EVAL', ACQUIRE, '2', cacheKey(key), lockKey(key), owner, String(lockTtlMs)]) as [string, unknown];
+      const cached = state === 'cached' ? parse(raw) : undefined;
+      if (cached) return cached;
+      if (state === 'locked') return holdingLock(key, owner, fetch);
       if (Date.now() >= giveUpAt) {
         throw new TokenWaitTimeoutError('The token request in flight on another instance did not finish in time.');
       }
       await sleep(pollMs);
-      const cached = await get(key);
-      if (cached) return cached;
     }
   }
 
@@ -99,4 +98,13 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions): TokenStore 
       return started;
     },
   };
+}
+
+function parse(raw: unknown): CachedToken | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return JSON.parse(raw) as CachedToken;
+  } catch {
+    return undefined;
+  }
 }

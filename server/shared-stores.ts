@@ -12,16 +12,16 @@ export interface SharedStores {
 const LOCK_TTL_MS = 5_000;
 
 /**
- * What both composition roots spread into the router and the app: with REDIS_URL, the stores every instance
- * shares; without it nothing, so the bounded in-memory defaults serve one machine.
+ * What both composition roots spread into the router and the app: with Redis configured (one server, Sentinel or
+ * Cluster), the stores every instance shares; without it nothing, so the bounded in-memory defaults serve one machine.
  */
 export async function openSharedStores(config: BffConfig, logger: Logger): Promise<SharedStores> {
-  if (!config.redisUrl) return { router: {}, app: {}, close: async () => undefined };
+  if (!config.redis) return { router: {}, app: {}, close: async () => undefined };
   const { connectMs, headersMs, bodyMs } = config.mx.timeouts;
   // Loaded only here: redis, connect-redis and rate-limit-redis are optional peers a one-machine BFF never needs.
   const { connectRedis } = await import('./redis.js');
   const redis = await connectRedis({
-    url: config.redisUrl,
+    connection: config.redis,
     prefix: config.redisPrefix,
     logger,
     // A waiter outlasts the slowest token request another instance can be making, and one lost lock.

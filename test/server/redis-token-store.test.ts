@@ -41,7 +41,7 @@ describe('Redis token store', () => {
     const results = await Promise.all(Array.from({ length: 100 }, (_, n) => (n % 2 ? a : b).singleFlight('token:shared', upstream.fetch)));
     assert.equal(upstream.calls, 1);
     assert.equal(new Set(results.map((r) => r.token)).size, 1);
-    assert.equal(await redis.exists(`${prefix}lock:token:shared`), 0, 'the lock is released');
+    assert.equal(await redis.exists(`${prefix}lock:{token:shared}`), 0, 'the lock is released');
   });
 
   it('a_fetch_slower_than_the_lock_ttl_keeps_its_lock_alive', async () => {
@@ -57,7 +57,7 @@ describe('Redis token store', () => {
   it('a_failed_fetch_releases_the_lock_so_the_next_caller_fetches_at_once', async () => {
     const [a, b] = [instance(), instance()];
     await assert.rejects(a.singleFlight('token:fails', async () => { throw new Error('upstream said no'); }), /upstream said no/);
-    assert.equal(await redis.exists(`${prefix}lock:token:fails`), 0);
+    assert.equal(await redis.exists(`${prefix}lock:{token:fails}`), 0);
     const upstream = countingFetch(b, 'token:fails', 0);
     const started = performance.now();
     await b.singleFlight('token:fails', upstream.fetch);
@@ -67,14 +67,14 @@ describe('Redis token store', () => {
 
   it('a_waiter_gives_up_after_its_bound_with_an_upstream_timeout', async () => {
     // Another instance, alive, holding the lock for longer than this waiter may wait.
-    await redis.set(`${prefix}lock:token:held`, 'someone-else', { expiration: { type: 'PX', value: 10_000 } });
+    await redis.set(`${prefix}lock:{token:held}`, 'someone-else', { expiration: { type: 'PX', value: 10_000 } });
     const waiter = instance({ maxWaitMs: 300 });
     const started = performance.now();
     await assert.rejects(waiter.singleFlight('token:held', async () => ({ token: 'never', expiresAt: hour() })), (err: unknown) =>
       err instanceof TokenWaitTimeoutError);
     const waited = performance.now() - started;
     assert.ok(waited >= 300 && waited < 1_000, `waited ${waited} ms`);
-    assert.equal(await redis.get(`${prefix}lock:token:held`), 'someone-else', "another instance's lock is never released by a waiter");
+    assert.equal(await redis.get(`${prefix}lock:{token:held}`), 'someone-else', "another instance's lock is never released by a waiter");
   });
 
   it('delete_with_a_token_removes_only_that_token', async () => {
@@ -93,7 +93,7 @@ describe('Redis token store', () => {
     const store = instance();
     await store.set('token:ttl', { token: 'short', expiresAt: hour() }, 80);
     assert.equal((await store.get('token:ttl'))?.token, 'short');
-    const pttl = await redis.pTTL(`${prefix}token:ttl`);
+    const pttl = await redis.pTTL(`${prefix}{token:ttl}`);
     assert.ok(pttl > 0 && pttl <= 80, `PTTL ${pttl}`);
     await sleep(120);
     assert.equal(await store.get('token:ttl'), undefined);
