@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type StartedSandbox } from '@consent-manager/mx-sandbox';
+import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '@consent-manager/mx-sandbox';
 import { startTestDemo, type TestDemo } from './demo.js';
 import { CLIENT_ID, CLIENT_SECRET } from './stack.js';
 
@@ -16,21 +16,31 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+export interface ClusterOptions {
+  /** One Redis server; or pass a topology's REDIS_* variables in `env`. */
+  redisUrl?: string;
+  prefix: string;
+  env?: Record<string, string>;
+  /** Demo login name → customer id (DEMO_CUSTOMERS by default). */
+  users?: Record<string, string>;
+  sandbox?: Partial<StartSandboxOptions>;
+}
+
 /** N demo BFF instances, as N machines behind a load balancer would run them: one MX, one Redis, one secret. */
-export async function startCluster(size: number, opts: { redisUrl: string; prefix: string; env?: Record<string, string> }): Promise<Cluster> {
-  const mx = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+export async function startCluster(size: number, opts: ClusterOptions): Promise<Cluster> {
+  const mx = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...opts.sandbox });
   const env = {
     MX_BASE_URL: mx.url,
     MX_CLIENT_ID: CLIENT_ID,
     MX_CLIENT_SECRET: CLIENT_SECRET,
     SESSION_SECRET: `ss-${crypto.randomUUID()}-${crypto.randomUUID()}`,
-    REDIS_URL: opts.redisUrl,
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     REDIS_PREFIX: opts.prefix,
     ...opts.env,
   };
   const started: TestDemo[] = [];
   const add = async () => {
-    const instance = await startTestDemo({ env });
+    const instance = await startTestDemo({ env, users: opts.users });
     started.push(instance);
     return instance;
   };

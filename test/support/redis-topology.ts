@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createClient } from 'redis';
-import { readRedisSettings, type RedisConnectionSettings } from '../../server/redis-config.js';
+import { readRedisSettings } from '../../server/redis-config.js';
 import { openTransport, type RedisTransport } from '../../server/redis-transport.js';
 import { REDIS_URL } from './redis.js';
 
