@@ -37,6 +37,8 @@ export interface TestTopology {
   deleteKeysUnder(prefix: string): Promise<void>;
   /** SIGKILLs the primary that serves `key` (the only primary outside a cluster); resolves with its address once dead. */
   killPrimary(key?: string): Promise<string>;
+  /** Cluster only: moves the slot of `key`, with its keys, to another primary, as a resharding does. */
+  moveSlotOf(key: string): Promise<{ slot: number; from: string; to: string }>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
     if (tls) env.REDIS_CA_FILE = tls.ca;
 
     let killPrimary: (key?: string) => Promise<string>;
+    let moveSlotOf: TestTopology['moveSlotOf'] = () => Promise.reject(new Error('only a cluster has slots'));
     let replication: Record<string, string | number> = {};
     if (kind === 'server') {
       if (!opts.tls && !opts.acl) {
@@ -103,13 +106,33 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       await waitForCluster(base, nodes);
       env.REDIS_CLUSTER_NODES = nodes.slice(0, 3).map((n) => `${scheme}://127.0.0.1:${n.port}`).join(',');
       replication = { ...CLUSTER_SETTINGS, ...COMMON_SETTINGS, primaries: 3, 'replicas per primary': 1 };
-      killPrimary = async (key) => {
-        const slot = Number(await redis.send(['CLUSTER', 'KEYSLOT', key ?? 'any']));
+      const primaryOf = async (key: string) => {
+        const slot = Number(await redis.send(['CLUSTER', 'KEYSLOT', key]));
         const shards = await redis.send(['CLUSTER', 'SLOTS']) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
         const shard = shards.find(([from, to]) => slot >= from && slot <= to)!;
-        const victim = nodes.find((n) => n.port === Number(shard[2][1]))!;
-        await victim.kill();
-        return `127.0.0.1:${victim.port}`;
+        const others = shards.filter((s) => s !== shard).map((s) => nodes.find((n) => n.port === Number(s[2][1]))!);
+        return { slot, primary: nodes.find((n) => n.port === Number(shard[2][1]))!, others };
+      };
+      killPrimary = async (key) => {
+        const { primary } = await primaryOf(key ?? 'any');
+        await primary.kill();
+        return `127.0.0.1:${primary.port}`;
+      };
+      moveSlotOf = async (key) => {
+        const { slot, primary: from, others } = await primaryOf(key);
+        const to = others[0]!;
+        const id = async (node: RedisProcess) => String(await sendTo(base, node.port, ['CLUSTER', 'MYID']));
+        const [fromId, toId] = [await id(from), await id(to)];
+        await sendTo(base, to.port, ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId]);
+        await sendTo(base, from.port, ['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', toId]);
+        for (;;) {
+          const keys = await sendTo(base, from.port, ['CLUSTER', 'GETKEYSINSLOT', String(slot), '100']) as string[];
+          if (keys.length === 0) break;
+          await sendTo(base, from.port, ['MIGRATE', '127.0.0.1', String(to.port), '', '0', '5000',
+            ...(base.acl ? ['AUTH2', ACL_USER, ACL_PASSWORD] : []), 'KEYS', ...keys]);
+        }
+        for (const node of [to, from, ...others.slice(1)]) await sendTo(base, node.port, ['CLUSTER', 'SETSLOT', String(slot), 'NODE', toId]);
+        return { slot, from: `127.0.0.1:${from.port}`, to: `127.0.0.1:${to.port}` };
       };
     }
 
@@ -132,6 +155,7 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
         await Promise.all((await keysUnder(prefix)).map((k) => redis.send(['DEL', k]).catch(() => undefined)));
       },
       killPrimary,
+      moveSlotOf,
       async stop() {
         await redis.close();
         await stopAll(processes);
