@@ -103,8 +103,13 @@ function readAddressList(name: string, value: string, problems: string[]): { add
   const schemes = new Set<string>();
   for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
     const url = parseUrl(/^\w+:\/\//.test(entry) ? entry : `redis://${entry}`);
-    if (!url || !url.hostname || !url.port || url.pathname.replace('/', '') !== '' || url.username || url.password) {
-      problems.push(`${name}: "${entry}" is not host:port or redis[s]://host:port (credentials go in REDIS_USERNAME/REDIS_PASSWORD)`);
+    if (url && (url.username || url.password)) {
+      // Not echoed: it holds a password.
+      problems.push(`${name}: an entry holds credentials; put them in REDIS_USERNAME/REDIS_PASSWORD`);
+      continue;
+    }
+    if (!url || !url.hostname || !url.port || url.pathname.replace('/', '') !== '') {
+      problems.push(`${name}: "${entry}" is not host:port or redis[s]://host:port`);
       continue;
     }
     schemes.add(url.protocol);

@@ -24,6 +24,23 @@ export interface TransportTiming {
   maxReconnectDelayMs: number;
 }
 
+const AUTH_REFUSED = /^(WRONGPASS|NOAUTH|NOPERM)\b/;
+const UNTRUSTED = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/**
+ * Why a connection can never work as configured, or undefined for an outage that may end by itself: Redis
+ * refused the credentials, or its certificate is not trusted (a missing REDIS_CA_FILE, a wrong host name).
+ */
+export function misconfiguration(err: unknown): string | undefined {
+  if (err instanceof RedisUnavailableError && err.cause) return misconfiguration(err.cause);
+  if (!(err instanceof Error)) return undefined;
+  if (AUTH_REFUSED.test(err.message)) return `Redis refused the credentials (${err.message.split(' ')[0]}): check REDIS_USERNAME and REDIS_PASSWORD`;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code && UNTRUSTED.has(code)) return `Redis's TLS certificate is not trusted (${code}): set REDIS_CA_FILE to the CA that signed it`;
+  return undefined;
+}
+
 /** One way of reaching the primary that holds a key, whatever the topology. */
 export interface RedisTransport {
   /** Where it points, for logs and readiness (addresses only, never credentials). */
@@ -39,6 +56,8 @@ export interface RedisTransport {
   ready(): Promise<string | undefined>;
   /** Settles once first connected, or once starting failed (it keeps trying in the background). */
   readonly started: Promise<unknown>;
+  /** The last error a connection met (refused, TLS, credentials): why it is not connected. */
+  readonly lastError: unknown;
   close(): Promise<void>;
 }
 
@@ -74,11 +93,13 @@ function nodeOptions(s: RedisConnectionSettings, t: TransportTiming, address?: R
 
 function serverTransport(url: string, s: RedisConnectionSettings, t: TransportTiming): RedisTransport {
   const client = createClient({ url, ...nodeOptions(s, t) });
-  client.on('error', () => undefined);
+  let lastError: unknown;
+  client.on('error', (err) => { lastError = err; });
   const connecting = client.connect().then(() => true, () => false);
   const send = (args: string[]) => guarded(client.sendCommand(args), t.commandTimeoutMs);
   return {
     where: new URL(url).host,
+    get lastError() { return lastError; },
     started: connecting,
     send,
     scan: (match, count) => client.scanIterator({ MATCH: match, COUNT: count }),
@@ -108,6 +129,7 @@ function sentinelTransport(
   let locating: Promise<void> | undefined;
   let lastLocated = 0;
   let closed = false;
+  let lastError: unknown;
 
   async function askSentinels(): Promise<RedisAddress | undefined> {
     for (const node of [...sentinels]) {
@@ -126,8 +148,9 @@ function sentinelTransport(
           sentinels.unshift(node);
           return { host: String(reply[0]), port: Number(reply[1]) };
         }
-      } catch {
-        // This sentinel is down or does not know the name: ask the next.
+      } catch (err) {
+        // This sentinel is down or refused us: ask the next.
+        lastError = err;
       } finally {
         if (client.isOpen) client.destroy();
       }
@@ -142,7 +165,8 @@ function sentinelTransport(
     // The same primary, reconnecting by itself if it dropped: nothing to move.
     if (primary?.address === key) return;
     const client = createClient(nodeOptions(s, t, address));
-    client.on('error', () => {
+    client.on('error', (err) => {
+      lastError = err;
       if (primary?.client === client) void relocate();
     });
     const connected = await guarded(client.connect(), t.connectTimeoutMs).then(() => true, () => false);
@@ -197,6 +221,7 @@ function sentinelTransport(
     get where() {
       return `${primary?.address ?? 'no primary'} (sentinel master ${topology.masterName})`;
     },
+    get lastError() { return lastError; },
     started: relocate(),
     send,
     scan(match, count) {
@@ -239,7 +264,9 @@ function clusterTransport(
 ): RedisTransport {
   const rootNodes = nodes.map((address) => ({ socket: address }));
   const cluster = createCluster({ rootNodes, defaults: nodeOptions(s, t), maxCommandRedirections: 16 });
-  cluster.on('error', () => undefined);
+  let lastError: unknown;
+  cluster.on('error', (err) => { lastError = err; });
+  cluster.on('node-error', (err) => { lastError = err; });
   let connected = false;
   let closed = false;
   const seeds = nodes.map((n) => `${n.host}:${n.port}`).join(',');
@@ -251,7 +278,8 @@ function clusterTransport(
         await cluster.connect();
         connected = true;
         return;
-      } catch {
+      } catch (err) {
+        lastError ??= err;
         await sleep(t.maxReconnectDelayMs);
       }
     }
@@ -279,6 +307,7 @@ function clusterTransport(
   return {
     where: `cluster ${seeds}`,
     started: connecting,
+    get lastError() { return lastError; },
     async send(args, route) {
       if (!connected) throw new RedisUnavailableError('Redis unavailable: cluster not reached yet');
       try {

@@ -7,7 +7,7 @@ import type { ReadinessCheck } from './app.js';
 import type { Logger } from './logger.js';
 import type { RedisConnectionSettings } from './redis-config.js';
 import { createRedisTokenStore, type RedisTokenStoreOptions } from './redis-token-store.js';
-import { isRedisUnavailable, openTransport, type RedisTransport } from './redis-transport.js';
+import { isRedisUnavailable, misconfiguration, openTransport, type RedisTransport } from './redis-transport.js';
 import type { TokenStore } from './token-store.js';
 
 export type { RedisAddress, RedisConnectionSettings, RedisTopology } from './redis-config.js';
@@ -64,7 +64,16 @@ export async function connectRedis(opts: RedisOptions): Promise<RedisConnection>
   const send = watched(transport, log);
 
   const connected = await Promise.race([transport.started.then(() => true), sleep(timing.connectTimeoutMs).then(() => false)]);
-  if (!connected || await transport.ready()) log?.warn({ redis: transport.where }, 'redis not reachable at start; retrying in the background');
+  const problem = connected ? await transport.ready() : 'not connected';
+  if (problem !== undefined) {
+    // Wrong credentials or an untrusted certificate will not fix themselves: refuse to start, saying which.
+    const wrong = misconfiguration(transport.lastError);
+    if (wrong) {
+      await transport.close();
+      throw new Error(wrong);
+    }
+    log?.warn({ redis: transport.where, err: describe(transport.lastError) }, 'redis not reachable at start; retrying in the background');
+  }
 
   return {
     sessionStore: new RedisSessionStore({ client: sessionClient(transport, send), prefix: `${opts.prefix}sess:` }),
@@ -97,11 +106,16 @@ function watched(transport: RedisTransport, log: Logger | undefined): RedisTrans
     } catch (err) {
       if (downSince === undefined && isRedisUnavailable(err)) {
         downSince = Date.now();
-        log?.warn({ redis: transport.where, err: { type: (err as Error).name, message: (err as Error).message } }, 'redis unavailable; answering 503 until it returns');
+        log?.warn({ redis: transport.where, err: describe(err), cause: describe(transport.lastError) }, 'redis unavailable; answering 503 until it returns');
       }
       throw err;
     }
   };
+}
+
+/** Only an error's class and message: objects thrown by clients can carry connection options and credentials. */
+function describe(err: unknown): { type: string; message: string } | undefined {
+  return err instanceof Error ? { type: err.name, message: err.message } : undefined;
 }
 
 /**
