@@ -37,6 +37,8 @@ export interface TestTopology {
   deleteKeysUnder(prefix: string): Promise<void>;
   /** SIGKILLs the primary that serves `key` (the only primary outside a cluster); resolves with its address once dead. */
   killPrimary(key?: string): Promise<string>;
+  /** Sentinel only: a promotion the sentinels carry out while the old primary lives on, demoted to a replica. */
+  promote(): Promise<{ from: string; to: string }>;
   /** Cluster only: moves the slot of `key`, with its keys, to another primary, as a resharding does. */
   moveSlotOf(key: string): Promise<{ slot: number; from: string; to: string }>;
   stop(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
 
     let killPrimary: (key?: string) => Promise<string>;
     let moveSlotOf: TestTopology['moveSlotOf'] = () => Promise.reject(new Error('only a cluster has slots'));
+    let promote: TestTopology['promote'] = () => Promise.reject(new Error('only sentinels promote'));
     let replication: Record<string, string | number> = {};
     if (kind === 'server') {
       if (!opts.tls && !opts.acl) {
@@ -86,6 +89,19 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       env.REDIS_SENTINELS = sentinels.map((s) => `${scheme}://127.0.0.1:${s.port}`).join(',');
       env.REDIS_SENTINEL_MASTER = MASTER_NAME;
       replication = { ...SENTINEL_SETTINGS, ...COMMON_SETTINGS, replicas: 1, sentinels: 3 };
+      promote = async () => {
+        const from = await sentinelPrimary(base, sentinels[0]!);
+        await sendTo(base, sentinels[0]!.port, ['SENTINEL', 'FAILOVER', MASTER_NAME], false);
+        const to = await until('promotion', async () => {
+          const now = await sentinelPrimary(base, sentinels[0]!);
+          return now !== from ? now : undefined;
+        });
+        // The sentinels would demote the old primary at their next look (up to 10 s); the test does it at once.
+        const demoted = [primary, replica].find((p) => `127.0.0.1:${p.port}` === from)!;
+        await sendTo(base, demoted.port, ['REPLICAOF', ...to.split(':')]);
+        await waitForReplicaInSync(base, demoted);
+        return { from, to };
+      };
       killPrimary = async () => {
         const address = await sentinelPrimary(base, sentinels[0]!);
         const victim = [primary, replica].find((p) => `127.0.0.1:${p.port}` === address)!;
@@ -156,6 +172,7 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       },
       killPrimary,
       moveSlotOf,
+      promote,
       async stop() {
         await redis.close();
         await stopAll(processes);
