@@ -22,7 +22,8 @@ export interface RedisConnectionSettings {
   password?: string;
 }
 
-const REDIS_VARIABLES = [
+/** Every variable read here; the README documents each (a test checks). */
+export const REDIS_VARIABLES = [
   'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD',
   'REDIS_CLUSTER_NODES', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_CA_FILE',
 ] as const;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { readRedisSettings } from '../../server/redis-config.js';
+import { readRedisSettings, REDIS_VARIABLES } from '../../server/redis-config.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -95,5 +96,11 @@ describe('Redis configuration, checked at start', () => {
     assert.match(error.message, /PORT/);
     assert.match(error.message, /REDIS_URL: credentials both/);
     assert.doesNotMatch(error.message, /hunter/);
+  });
+
+  it('the_readme_documents_every_redis_variable', () => {
+    const readmes = ['../../README.md', '../../server/README.md'].map((p) => new URL(p, import.meta.url)).filter((u) => existsSync(u));
+    const text = readmes.map((u) => readFileSync(u, 'utf8')).join('\n');
+    assert.deepEqual(REDIS_VARIABLES.filter((v) => !text.includes(`\`${v}\``)), []);
   });
 });

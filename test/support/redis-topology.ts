@@ -44,7 +44,13 @@ export interface TestTopology {
   stop(): Promise<void>;
 }
 
-export const ACL_USER = 'consent-bff';
+/** The BFF's user, allowed only what its stores send (the README's rule, with the tests' key prefix). */
+const BFF_USER = 'consent-bff';
+const BFF_PASSWORD = `pw-${crypto.randomUUID()}`;
+const BFF_RULE = '~test:* ~consent:* resetchannels -@all +get +set +del +expire +pexpire +pttl +incr +decr +eval +evalsha '
+  + '+script|load +scan +ping +role +cluster|slots';
+/** Everyone else's: the servers' replication, the sentinels, redis-cli and the test's own checks. */
+const ACL_USER = 'admin';
 const ACL_PASSWORD = `pw-${crypto.randomUUID()}`;
 const MASTER_NAME = 'consent';
 
@@ -59,11 +65,15 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
   try {
     const tls = opts.tls ? await makeCertificates(dir) : undefined;
     // The BFF's user may do everything; nobody else may log in.
-    if (opts.acl) await writeFile(join(dir, 'users.acl'), `user ${ACL_USER} on >${ACL_PASSWORD} ~* &* +@all\nuser default off\n`);
+    if (opts.acl) {
+      await writeFile(join(dir, 'users.acl'), [
+        `user ${BFF_USER} on >${BFF_PASSWORD} ${BFF_RULE}`, `user ${ACL_USER} on >${ACL_PASSWORD} ~* &* +@all`, 'user default off', '',
+      ].join('\n'));
+    }
     const base: NodeBase = { dir, tls, acl: opts.acl ?? false, processes };
     const scheme = tls ? 'rediss' : 'redis';
     const env: Record<string, string> = {};
-    if (opts.acl) Object.assign(env, { REDIS_USERNAME: ACL_USER, REDIS_PASSWORD: ACL_PASSWORD });
+    if (opts.acl) Object.assign(env, { REDIS_USERNAME: BFF_USER, REDIS_PASSWORD: BFF_PASSWORD });
     if (tls) env.REDIS_CA_FILE = tls.ca;
 
     let killPrimary: (key?: string) => Promise<string>;
@@ -154,7 +164,8 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
 
     const { settings, problems } = readRedisSettings(env);
     if (!settings) throw new Error(`topology env rejected: ${problems.join('; ')}`);
-    const redis = openTransport(settings, { commandTimeoutMs: 2_000, connectTimeoutMs: 2_000, maxReconnectDelayMs: 200 }, () => undefined);
+    const admin = opts.acl ? { ...settings, username: ACL_USER, password: ACL_PASSWORD } : settings;
+    const redis = openTransport(admin, { commandTimeoutMs: 2_000, connectTimeoutMs: 2_000, maxReconnectDelayMs: 200 }, () => undefined);
     await redis.started;
     const keysUnder = async (prefix: string) => {
       const keys: string[] = [];
