@@ -20,12 +20,14 @@ export interface RedisConnectionSettings {
   ca?: string;
   username?: string;
   password?: string;
+  /** Longest a command may take before the request gets a 503 (REDIS_COMMAND_TIMEOUT_MS; the client's default is 500). */
+  commandTimeoutMs?: number;
 }
 
 /** Every variable read here; the README documents each (a test checks). */
 export const REDIS_VARIABLES = [
   'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD',
-  'REDIS_CLUSTER_NODES', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_CA_FILE',
+  'REDIS_CLUSTER_NODES', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_CA_FILE', 'REDIS_COMMAND_TIMEOUT_MS',
 ] as const;
 
 /**
@@ -94,8 +96,12 @@ export function readRedisSettings(env: NodeJS.ProcessEnv): { settings?: RedisCon
       problems.push(`REDIS_CA_FILE: cannot read ${v.REDIS_CA_FILE} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
+  const commandTimeoutMs = v.REDIS_COMMAND_TIMEOUT_MS === undefined ? undefined : Number(v.REDIS_COMMAND_TIMEOUT_MS);
+  if (commandTimeoutMs !== undefined && !(Number.isInteger(commandTimeoutMs) && commandTimeoutMs >= 50 && commandTimeoutMs <= 60_000)) {
+    problems.push('REDIS_COMMAND_TIMEOUT_MS: must be a whole number of milliseconds from 50 to 60000');
+  }
   if (problems.length > 0 || !topology) return { problems };
-  return { settings: { topology, tls, ca, username, password }, problems };
+  return { settings: { topology, tls, ca, username, password, ...(commandTimeoutMs ? { commandTimeoutMs } : {}) }, problems };
 }
 
 /** `host:port` or `redis[s]://host:port` entries, comma-separated, all with the same scheme. */

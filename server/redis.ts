@@ -55,7 +55,7 @@ export async function connectRedis(opts: RedisOptions): Promise<RedisConnection>
     ? { topology: { kind: 'server', url: opts.connection }, tls: opts.connection.startsWith('rediss:') }
     : opts.connection;
   const timing = {
-    commandTimeoutMs: opts.commandTimeoutMs ?? 500,
+    commandTimeoutMs: opts.commandTimeoutMs ?? settings.commandTimeoutMs ?? 500,
     connectTimeoutMs: opts.connectTimeoutMs ?? 1_000,
     maxReconnectDelayMs: opts.maxReconnectDelayMs ?? 500,
   };

@@ -75,6 +75,8 @@ describe('Redis configuration, checked at start', () => {
     assert.match(problemsOf({ REDIS_URL: 'redis://u:p@a:6379', REDIS_PASSWORD: 'q' }), /credentials both in the URL and in REDIS_USERNAME/);
     assert.match(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_USERNAME: 'u' }), /REDIS_USERNAME: needs REDIS_PASSWORD/);
     assert.match(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_SENTINEL_MASTER: 'm' }), /REDIS_SENTINEL_MASTER: only with REDIS_SENTINELS/);
+    assert.match(problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_COMMAND_TIMEOUT_MS: '5s' }), /REDIS_COMMAND_TIMEOUT_MS: must be a whole number/);
+    assert.equal(readRedisSettings({ REDIS_URL: 'redis://a:6379', REDIS_COMMAND_TIMEOUT_MS: '2000' }).settings?.commandTimeoutMs, 2_000);
     assert.match(problemsOf({ REDIS_PASSWORD: 'p' }), /REDIS_PASSWORD: set without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
   });
 

@@ -72,7 +72,8 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
     }
     const base: NodeBase = { dir, tls, acl: opts.acl ?? false, processes };
     const scheme = tls ? 'rediss' : 'redis';
-    const env: Record<string, string> = {};
+    // Tests share a loaded machine: an event loop stalled for half a second must not pass for a slow Redis.
+    const env: Record<string, string> = { REDIS_COMMAND_TIMEOUT_MS: '2000' };
     if (opts.acl) Object.assign(env, { REDIS_USERNAME: BFF_USER, REDIS_PASSWORD: BFF_PASSWORD });
     if (tls) env.REDIS_CA_FILE = tls.ca;
 
