@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 import { Customer } from '../support/client.js';
 import { startCluster, type Cluster } from '../support/redis-cluster.js';
-import { describeFigures, journeyThroughFailover, journeyUsers, JOURNEY_CUSTOMERS } from '../support/redis-failover.js';
+import {
+  assertRecovered, describeFigures, journeyThroughFailover, journeyUsers, JOURNEY_CUSTOMERS, startJourneyCluster,
+} from '../support/redis-failover.js';
 import { scaleOutTests } from '../support/redis-scale-out-suite.js';
 import { startTopology, type TestTopology } from '../support/redis-topology.js';
 import { testPrefix } from '../support/redis.js';
@@ -57,14 +59,7 @@ describe('Redis: a cluster of three primaries, each with a replica', () => {
     const prefix = testPrefix('cluster-failover');
     let cluster: Cluster;
     const users = journeyUsers();
-    before(async () => {
-      cluster = await startCluster(3, {
-        prefix,
-        env: { ...redis.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000' },
-        users,
-        sandbox: { autoProvision: true },
-      });
-    });
+    before(async () => { cluster = await startJourneyCluster(redis, prefix, users); });
     after(() => cluster.close());
 
     it('a_primary_killed_mid_journey_costs_503s_for_its_slots_until_its_replica_takes_over_then_service_resumes_with_sessions_and_tokens', async () => {
@@ -73,15 +68,8 @@ describe('Redis: a cluster of three primaries, each with a replica', () => {
       const figures = await journeyThroughFailover(cluster, { customers: JOURNEY_CUSTOMERS, kill: () => redis.killPrimary(victimKey) });
       console.log(describeFigures('Cluster', figures, redis.replication, Number(redis.replication['cluster-node-timeout'])));
 
-      assert.ok(figures.failed > 0, 'the kill was felt: requests needing the dead primary failed');
       assert.ok(figures.failed < figures.requests / 2, 'the other primaries kept serving their slots');
-      assert.deepEqual(Object.keys(figures.byStatus), ['503'], 'every failure a 503, none a 500 or a 401');
-      assert.equal(figures.sessionsLost, 0, 'sessions made before the kill were on the replica');
-      assert.ok(figures.recoveredAfterKillMs < 15_000, `service resumed ${figures.recoveredAfterKillMs} ms after the kill`);
-      assert.equal(cluster.mx.sandbox.stats().token, JOURNEY_CUSTOMERS.length, 'still one upstream token request per customer');
-      for (const instance of cluster.instances) {
-        assert.equal((await fetch(`${instance.url}/readyz`)).status, 200, 'every instance ready again without a restart');
-      }
+      await assertRecovered(cluster, figures);
     });
   });
 });

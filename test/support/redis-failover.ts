@@ -1,8 +1,10 @@
 // A steady customer journey over three BFF instances while the Redis primary dies: what the customers saw.
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Customer } from './client.js';
-import type { Cluster } from './redis-cluster.js';
+import { startCluster, type Cluster } from './redis-cluster.js';
+import type { TestTopology } from './redis-topology.js';
 
 /** Nine customers, so that in a cluster every primary holds some of their keys. */
 export const JOURNEY_CUSTOMERS = Array.from({ length: 9 }, (_, n) => `journey-${n}`);
@@ -125,4 +127,26 @@ export function describeFigures(topology: string, f: FailoverFigures, settings: 
     + `${f.steadyMedianMs.toFixed(1)} ms), last failure ${f.recoveredAfterKillMs.toFixed(0)} ms after the kill; `
     + `${f.failed} of ${f.requests} requests failed ${JSON.stringify(f.byStatus)}; sessions lost: ${f.sessionsLost}; `
     + `settings ${JSON.stringify(settings)}`;
+}
+
+/** Three instances on the topology, for `users` the sandbox provisions on first use, the token limit out of the way. */
+export function startJourneyCluster(topology: TestTopology, prefix: string, users: Record<string, string>): Promise<Cluster> {
+  return startCluster(3, {
+    prefix,
+    env: { ...topology.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000' },
+    users,
+    sandbox: { autoProvision: true },
+  });
+}
+
+/** What any failover must leave: only 503s while it lasted, no session lost, no extra token request, all ready. */
+export async function assertRecovered(cluster: Cluster, figures: FailoverFigures): Promise<void> {
+  assert.ok(figures.failed > 0, 'the kill was felt: requests needing the dead primary failed');
+  assert.deepEqual(Object.keys(figures.byStatus), ['503'], 'every failure a 503, none a 500 or a 401');
+  assert.equal(figures.sessionsLost, 0, 'sessions made before the kill were on the replica');
+  assert.ok(figures.recoveredAfterKillMs < 15_000, `service resumed ${figures.recoveredAfterKillMs} ms after the kill`);
+  assert.equal(cluster.mx.sandbox.stats().token, JOURNEY_CUSTOMERS.length, 'still one upstream token request per customer');
+  for (const instance of cluster.instances) {
+    assert.equal((await fetch(`${instance.url}/readyz`)).status, 200, 'every instance ready again without a restart');
+  }
 }

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { createClient } from 'redis';
 import { readRedisSettings } from '../../server/redis-config.js';
 import { openTransport, type RedisTransport } from '../../server/redis-transport.js';
-import { REDIS_URL } from './redis.js';
+import { freePort, REDIS_URL } from './redis.js';
 
 const run = promisify(execFile);
 
@@ -367,16 +367,6 @@ class RedisProcess {
 
 async function stopAll(processes: RedisProcess[]): Promise<void> {
   await Promise.all(processes.map((p) => p.kill()));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 async function canBind(port: number): Promise<boolean> {

@@ -97,7 +97,8 @@ export class OwnRedis {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (another process may take it before the caller binds it). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
