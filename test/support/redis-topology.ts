@@ -25,6 +25,12 @@ export interface TopologyOptions {
   acl?: boolean;
 }
 
+export interface Killed {
+  address: string;
+  /** Milliseconds from the kill until Redis itself names another primary (sentinels, or the cluster's slot map). */
+  promoted: Promise<number>;
+}
+
 export interface TestTopology {
   kind: TopologyKind;
   /** The REDIS_* variables a bank would set for it. */
@@ -35,8 +41,8 @@ export interface TestTopology {
   redis: RedisTransport;
   keysUnder(prefix: string): Promise<string[]>;
   deleteKeysUnder(prefix: string): Promise<void>;
-  /** SIGKILLs the primary that serves `key` (the only primary outside a cluster); resolves with its address once dead. */
-  killPrimary(key?: string): Promise<string>;
+  /** SIGKILLs the primary that serves `key` (the only primary outside a cluster); resolves once it is dead. */
+  killPrimary(key?: string): Promise<Killed>;
   /** Sentinel only: a promotion the sentinels carry out while the old primary lives on, demoted to a replica. */
   promote(): Promise<{ from: string; to: string }>;
   /** Cluster only: moves the slot of `key`, with its keys, to another primary, as a resharding does. */
@@ -77,7 +83,7 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
     if (opts.acl) Object.assign(env, { REDIS_USERNAME: BFF_USER, REDIS_PASSWORD: BFF_PASSWORD });
     if (tls) env.REDIS_CA_FILE = tls.ca;
 
-    let killPrimary: (key?: string) => Promise<string>;
+    let killPrimary: TestTopology['killPrimary'];
     let moveSlotOf: TestTopology['moveSlotOf'] = () => Promise.reject(new Error('only a cluster has slots'));
     let promote: TestTopology['promote'] = () => Promise.reject(new Error('only sentinels promote'));
     let replication: Record<string, string | number> = {};
@@ -89,7 +95,10 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       } else {
         const server = await startNode(base, 'server', []);
         env.REDIS_URL = `${scheme}://127.0.0.1:${server.port}`;
-        killPrimary = async () => (await server.kill(), `127.0.0.1:${server.port}`);
+        killPrimary = async () => {
+          await server.kill();
+          return { address: `127.0.0.1:${server.port}`, promoted: Promise.resolve(NaN) };
+        };
       }
     } else if (kind === 'sentinel') {
       const primary = await startNode(base, 'primary', []);
@@ -117,7 +126,9 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
         const address = await sentinelPrimary(base, sentinels[0]!);
         const victim = [primary, replica].find((p) => `127.0.0.1:${p.port}` === address)!;
         await victim.kill();
-        return address;
+        const killedAt = performance.now();
+        const promoted = until('promotion', async () => ((await sentinelPrimary(base, sentinels[1]!)) !== address ? performance.now() - killedAt : undefined));
+        return { address, promoted };
       };
     } else {
       const ports = new Set<number>();
@@ -141,9 +152,15 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
         return { slot, primary: nodes.find((n) => n.port === Number(shard[2][1]))!, others };
       };
       killPrimary = async (key) => {
-        const { primary } = await primaryOf(key ?? 'any');
+        const { slot, primary, others } = await primaryOf(key ?? 'any');
         await primary.kill();
-        return `127.0.0.1:${primary.port}`;
+        const killedAt = performance.now();
+        const promoted = until('promotion', async () => {
+          const shards = await sendTo(base, others[0]!.port, ['CLUSTER', 'SLOTS']) as Array<[number, number, [string, number, ...unknown[]]]>;
+          const owner = shards.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+          return owner !== undefined && Number(owner) !== primary.port ? performance.now() - killedAt : undefined;
+        });
+        return { address: `127.0.0.1:${primary.port}`, promoted };
       };
       moveSlotOf = async (key) => {
         const { slot, primary: from, others } = await primaryOf(key);
