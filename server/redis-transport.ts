@@ -54,7 +54,7 @@ export interface RedisTransport {
   scan(match: string, count: number): AsyncIterable<string[]>;
   /** A problem description while no primary answers (for `/readyz`), undefined when ready. */
   ready(): Promise<string | undefined>;
-  /** Settles once first connected, or once starting failed (it keeps trying in the background). */
+  /** Settles once first connected, or (one server) once the first attempt failed; it keeps trying in the background. */
   readonly started: Promise<unknown>;
   /** The last error a connection met (refused, TLS, credentials): why it is not connected. */
   readonly lastError: unknown;
@@ -63,7 +63,7 @@ export interface RedisTransport {
 
 type Client = ReturnType<typeof createClient>;
 
-/** Starts the transport for the configured topology; resolves after at most one connect timeout, connected or not. */
+/** Starts connecting to the configured topology at once; `started` tells when the first connection is up. */
 export function openTransport(settings: RedisConnectionSettings, timing: TransportTiming, onChange: (message: string, where: string) => void): RedisTransport {
   switch (settings.topology.kind) {
     case 'server': return serverTransport(settings.topology.url, settings, timing);
