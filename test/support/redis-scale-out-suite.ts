@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
+import { DEMO_CUSTOMERS } from '@consent-manager/mx-sandbox';
 import { Customer } from './client.js';
 import type { TestDemo } from './demo.js';
 import { spawnInstance, startCluster, type Cluster } from './redis-cluster.js';
@@ -164,7 +164,7 @@ export function scaleOutTests(name: string, topology: () => TestTopology): void 
         const lost = alex.token().catch(() => undefined);
         // Killed while it holds the lock and its token request is with MX.
         while (cluster.mx.sandbox.stats().token === 0) await sleep(5);
-        assert.equal(await redis.redis.send(['EXISTS', `${prefix}lock:{token:${DEMO_CUSTOMERS.alex}}`]), 1);
+        assert.equal(await redis.send(['EXISTS', `${prefix}lock:{token:${DEMO_CUSTOMERS.alex}}`]), 1);
         await doomed.kill();
         await lost;
 

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { createClient } from 'redis';
-import { readRedisSettings } from '../../server/redis-config.js';
-import { openTransport, type RedisTransport } from '../../server/redis-transport.js';
+import { createClient, createCluster } from 'redis';
 import { freePort, REDIS_URL } from './redis.js';
 
 const run = promisify(execFile);
@@ -37,8 +35,8 @@ export interface TestTopology {
   env: Record<string, string>;
   /** Redis's own settings that decide how a failover goes, as a report states them. */
   replication: Record<string, string | number>;
-  /** The test's own connection (the transport the BFF uses; keys and slots are read through it). */
-  redis: RedisTransport;
+  /** A command from the test's own client (not the BFF's code), to the primary holding `key` (else its first key). */
+  send(args: string[], key?: string): Promise<unknown>;
   keysUnder(prefix: string): Promise<string[]>;
   deleteKeysUnder(prefix: string): Promise<void>;
   /** SIGKILLs the primary that serves `key` (the only primary outside a cluster); resolves once it is dead. */
@@ -145,8 +143,8 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       env.REDIS_CLUSTER_NODES = nodes.slice(0, 3).map((n) => `${scheme}://127.0.0.1:${n.port}`).join(',');
       replication = { ...CLUSTER_SETTINGS, ...COMMON_SETTINGS, primaries: 3, 'replicas per primary': 1 };
       const primaryOf = async (key: string) => {
-        const slot = Number(await redis.send(['CLUSTER', 'KEYSLOT', key]));
-        const shards = await redis.send(['CLUSTER', 'SLOTS']) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
+        const slot = Number(await admin.send(['CLUSTER', 'KEYSLOT', key]));
+        const shards = await admin.send(['CLUSTER', 'SLOTS']) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
         const shard = shards.find(([from, to]) => slot >= from && slot <= to)!;
         const others = shards.filter((s) => s !== shard).map((s) => nodes.find((n) => n.port === Number(s[2][1]))!);
         return { slot, primary: nodes.find((n) => n.port === Number(shard[2][1]))!, others };
@@ -180,30 +178,26 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
       };
     }
 
-    const { settings, problems } = readRedisSettings(env);
-    if (!settings) throw new Error(`topology env rejected: ${problems.join('; ')}`);
-    const admin = opts.acl ? { ...settings, username: ACL_USER, password: ACL_PASSWORD } : settings;
-    const redis = openTransport(admin, { commandTimeoutMs: 2_000, connectTimeoutMs: 2_000, maxReconnectDelayMs: 200 }, () => undefined);
-    await redis.started;
+    const admin = await adminClient(base, env);
     const keysUnder = async (prefix: string) => {
       const keys: string[] = [];
-      for await (const batch of redis.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 500)) keys.push(...batch);
+      for await (const batch of admin.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`)) keys.push(...batch);
       return keys;
     };
     return {
       kind,
       env,
       replication,
-      redis,
+      send: admin.send,
       keysUnder,
       async deleteKeysUnder(prefix) {
-        await Promise.all((await keysUnder(prefix)).map((k) => redis.send(['DEL', k]).catch(() => undefined)));
+        await Promise.all((await keysUnder(prefix)).map((k) => admin.send(['DEL', k]).catch(() => undefined)));
       },
       killPrimary,
       moveSlotOf,
       promote,
       async stop() {
-        await redis.close();
+        await admin.close();
         await stopAll(processes);
         await rm(dir, { recursive: true, force: true });
       },
@@ -213,6 +207,76 @@ export async function startTopology(kind: TopologyKind, opts: TopologyOptions = 
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+interface AdminClient {
+  send(args: string[], key?: string): Promise<unknown>;
+  scan(match: string): AsyncIterable<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The test's own view of the data, with plain node-redis clients as the admin user: one server, the primary the
+ * sentinels name at each call, or a cluster client.
+ */
+async function adminClient(base: NodeBase, env: Record<string, string>): Promise<AdminClient> {
+  const tls = base.tls ? { tls: true as const, ca: await readCa(base) } : {};
+  const auth = base.acl ? { username: ACL_USER, password: ACL_PASSWORD } : {};
+  const single = async (options: Parameters<typeof createClient>[0]) => {
+    const client = createClient(options);
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  const scanOf = (client: Awaited<ReturnType<typeof single>>, match: string) => client.scanIterator({ MATCH: match, COUNT: 500 });
+  if (env.REDIS_URL) {
+    const client = await single({ url: env.REDIS_URL, ...auth, socket: { ...tls } });
+    return {
+      send: (args) => client.sendCommand(args),
+      scan: (match) => scanOf(client, match),
+      close: async () => client.destroy(),
+    };
+  }
+  if (env.REDIS_SENTINELS) {
+    const sentinel = Number(new URL(env.REDIS_SENTINELS.split(',')[0]!).port);
+    const primary = async () => {
+      const [host, port] = await sendTo(base, sentinel, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME], false) as [string, string];
+      return single({ ...auth, socket: { host, port: Number(port), ...tls } });
+    };
+    const once = async <T>(work: (client: Awaited<ReturnType<typeof single>>) => Promise<T>) => {
+      const client = await primary();
+      try {
+        return await work(client);
+      } finally {
+        client.destroy();
+      }
+    };
+    return {
+      send: (args) => once((client) => client.sendCommand(args)),
+      async *scan(match) {
+        const client = await primary();
+        try {
+          yield* scanOf(client, match);
+        } finally {
+          client.destroy();
+        }
+      },
+      close: async () => undefined,
+    };
+  }
+  const cluster = createCluster({
+    rootNodes: env.REDIS_CLUSTER_NODES!.split(',').map((u) => ({ socket: { host: '127.0.0.1', port: Number(new URL(u).port) } })),
+    defaults: { ...auth, socket: { ...tls, connectTimeout: 1_000, reconnectStrategy: false as const } },
+  });
+  cluster.on('error', () => undefined);
+  await cluster.connect();
+  return {
+    send: (args, key) => cluster.sendCommand(key ?? (args[0] === 'CLUSTER' ? undefined : args[1]), false, args),
+    async *scan(match) {
+      for (const master of cluster.masters) yield* scanOf(await cluster.nodeClient(master), match);
+    },
+    close: async () => cluster.destroy(),
+  };
 }
 
 interface Certificates { ca: string; cert: string; key: string }
