@@ -341,7 +341,11 @@ function clusterTransport(
     },
     async close() {
       closed = true;
-      if (cluster.isOpen) cluster.destroy();
+      try {
+        if (cluster.isOpen) cluster.destroy();
+      } catch {
+        // A node client that closed by itself makes destroy() throw after it closed the others.
+      }
       await connecting;
     },
   };
