@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '@consent-manager/mx-sandbox';
 import { startTestDemo, type TestDemo } from './demo.js';
@@ -45,6 +46,8 @@ export async function startCluster(size: number, opts: ClusterOptions): Promise<
     return instance;
   };
   const instances = await Promise.all(Array.from({ length: size }, add));
+  // As a load balancer with health checks would, the tests start once every instance is ready (Redis reached).
+  await Promise.all(instances.map((instance) => untilReady(instance.url)));
   return {
     mx,
     instances,
@@ -89,4 +92,12 @@ export async function spawnInstance(env: Record<string, string>): Promise<ChildI
       await exited;
     },
   };
+}
+
+async function untilReady(url: string, limitMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+    if (Date.now() - started > limitMs) throw new Error(`${url} not ready within ${limitMs} ms`);
+    await sleep(50);
+  }
 }
