@@ -24,7 +24,8 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
   o.playground?.mount(app);
 
   app.get('/login', (req, res) => {
-    res.type('html').send(loginPage(Object.keys(o.users), { error: 'error' in req.query, expired: 'expired' in req.query }, !!o.playground));
+    const lang = pick(req, 'lang', ['en', 'es'] as const, 'en');
+    res.type('html').send(loginPage(Object.keys(o.users), { error: 'error' in req.query, expired: 'expired' in req.query }, !!o.playground, lang));
   });
 
   const forms = express.urlencoded({ extended: false, limit: '2kb' });
@@ -35,11 +36,11 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
     const wantsJson = req.is('application/json');
     if (!customerId || given !== password || !Object.hasOwn(o.users, username as string)) {
       if (wantsJson) return res.status(401).json({ error: { code: 'bad_credentials', message: 'Unknown user or wrong password.' } });
-      return res.redirect(303, '/login?error=1');
+      return res.redirect(303, req.query.lang === 'es' ? '/login?lang=es&error=1' : '/login?error=1');
     }
     await logIn(req, customerId);
     if (wantsJson) return res.json({ username });
-    res.redirect(303, '/');
+    res.redirect(303, req.query.lang === 'es' ? '/?lang=es' : '/');
   });
 
   app.post('/demo/logout', async (req, res) => {

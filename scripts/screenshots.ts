@@ -1,5 +1,5 @@
-// `npm run screenshots`: the README's pictures of the widget (light, dark, mobile), taken in Chromium from the
-// demo bank as customer alex and written to docs/. Run it after a visible change and commit the PNGs.
+// `npm run screenshots`: the README's pictures of the widget (light, dark, 320 px, Spanish, many200's overview, the
+// stop dialog), taken in Chromium from the demo bank and written to docs/. Run it after a visible change and commit the PNGs.
 import { mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -14,26 +14,41 @@ interface Shot {
   viewport: { width: number; height: number };
   colorScheme: 'light' | 'dark';
   isMobile?: boolean;
+  /** Demo customer; alex by default. */
+  user?: string;
+  /** Query of the dashboard page, e.g. `?lang=es`. */
+  query?: string;
+  /** What to do before the picture (page code as a string: this tsconfig has no DOM types). */
+  before?: 'stop-dialog';
 }
 
 const SHOTS: Shot[] = [
   { file: 'consent-manager-light.png', viewport: { width: 960, height: 820 }, colorScheme: 'light' },
   { file: 'consent-manager-dark.png', viewport: { width: 960, height: 820 }, colorScheme: 'dark' },
-  { file: 'consent-manager-mobile.png', viewport: { width: 360, height: 760 }, colorScheme: 'light', isMobile: true },
+  { file: 'consent-manager-mobile.png', viewport: { width: 320, height: 760 }, colorScheme: 'light', isMobile: true },
+  { file: 'consent-manager-es.png', viewport: { width: 960, height: 820 }, colorScheme: 'light', query: '?lang=es' },
+  { file: 'consent-manager-many200.png', viewport: { width: 960, height: 820 }, colorScheme: 'light', user: 'many200' },
+  { file: 'consent-manager-stop-dialog.png', viewport: { width: 960, height: 820 }, colorScheme: 'light', before: 'stop-dialog' },
 ];
 
 async function shoot(browser: Browser, base: string, shot: Shot): Promise<void> {
   const context = await browser.newContext({ viewport: shot.viewport, colorScheme: shot.colorScheme, isMobile: shot.isMobile, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.goto(`${base}/login`);
-  await page.fill('#username', 'alex');
+  await page.fill('#username', shot.user ?? 'alex');
   await page.fill('#password', 'demo');
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  if (shot.query) await page.goto(`${base}/${shot.query}`);
   await page.locator('consent-manager [part~="app"]').first().waitFor();
   // Every logo loaded (or replaced by initials), fonts settled: the picture is the same on every run but the dates.
-  // (Page code as strings: this tsconfig has no DOM types.)
-  await page.waitForFunction("[...document.querySelector('consent-manager').shadowRoot.querySelectorAll('img')].every((i) => i.complete)");
+  // Polled with evaluate: the demo's CSP refuses the eval that waitForFunction's string form needs.
+  while (!(await page.evaluate("[...document.querySelector('consent-manager').shadowRoot.querySelectorAll('img')].every((i) => i.complete)")))
+    await page.waitForTimeout(50);
   await page.evaluate('document.fonts.ready.then(() => true)');
+  if (shot.before == 'stop-dialog') {
+    await page.locator('consent-manager [part~="stop-button"]').first().click();
+    await page.locator('consent-manager [part~="dialog"]').waitFor({ state: 'visible' });
+  }
   await page.screenshot({ path: `${DOCS}${shot.file}` });
   await context.close();
 }

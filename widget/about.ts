@@ -1,7 +1,7 @@
 /**
- * What the bank's directory says about an app, inside its card's "About" section: loaded by the element when the page
- * gives a `directory` (a chunk of its own in the drop-in build). The card shows the section's summary from the start,
- * closed, so nothing moves when this arrives.
+ * What else the bank's directory says about an app, inside its card's "About" section (what it can see is on the card
+ * itself, see app-card.ts): loaded by the element when the page gives a `directory` (a chunk of its own in the drop-in
+ * build). The card shows the section's summary from the start, closed, so nothing moves when this arrives.
  */
 import { html } from 'lit';
 import type { Consent } from '@consent-manager/contract';
@@ -13,7 +13,6 @@ import { fill, type Strings } from './strings.js';
 export const aboutOf = (directory: Directory, t: Strings) => (c: Consent) => {
   const app = c.application_name;
   const info = directory[app]!;
-  const words = t as unknown as Record<string, string | undefined>;
   const links = [
     [info.privacy, t.privacy],
     [info.deletion, fill(t.deletion, { app })],
@@ -23,12 +22,7 @@ export const aboutOf = (directory: Directory, t: Strings) => (c: Consent) => {
   });
   return [
     info.description && html`<p>${info.description}</p>`,
-    info.data?.length &&
-      html`<h4>${fill(t.canSee, { app })}</h4>
-        <ul class="dots">
-          ${info.data.map((d) => html`<li>${(/^[A-Z_]+$/.test(d) && words[d]) || d}</li>`)}
-        </ul>`,
     info.via && html`<p>${fill(t.via, { via: info.via })}</p>`,
-    links.length && html`<ul>${links}</ul>`,
+    links.length && html`<ul class="links">${links}</ul>`,
   ].filter(Boolean);
 };

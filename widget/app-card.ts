@@ -36,11 +36,30 @@ export interface AppInfo {
 
 export type Directory = Record<string, AppInfo>;
 
-/** Whether the bank's entry for the app has anything safe to show: else the card has no "About" section. */
+const entry = (c: Consent, directory: Directory): AppInfo | undefined =>
+  Object.hasOwn(directory, c.application_name) ? directory[c.application_name] : undefined;
+
+/**
+ * Whether the bank's entry for the app has more to show than what the app can see (on the card itself): else the card
+ * has no "About" section.
+ */
 export const hasEntry = (c: Consent, directory: Directory) => {
-  const info = Object.hasOwn(directory, c.application_name) ? directory[c.application_name] : undefined;
-  return !!info && !!(info.description || info.data?.length || info.via || safeUrl(info.privacy) || safeUrl(info.deletion));
+  const info = entry(c, directory);
+  return !!info && !!(info.description || info.via || safeUrl(info.privacy) || safeUrl(info.deletion));
 };
+
+/**
+ * What the app can see per the bank's directory, each FDX data cluster said as a sentence of the strings (the bank's
+ * own sentences as they are); undefined when the directory does not say.
+ */
+export function seen(c: Consent, directory: Directory, t: Strings): string[] | undefined {
+  const data = entry(c, directory)?.data;
+  const words = t as unknown as Record<string, string | undefined>;
+  return data?.length ? data.map((d) => (/^[A-Z_]+$/.test(d) && words[d]) || d) : undefined;
+}
+
+/** Where the customer asks the app to delete their data, when the bank's directory has a usable link. */
+export const deletionOf = (c: Consent, directory: Directory) => safeUrl(entry(c, directory)?.deletion) || undefined;
 
 /** When the app last read, or when it was connected if it never did. */
 export const lastUsed = (c: Consent) => c.last_accessed ?? c.consented_on;
@@ -84,15 +103,29 @@ const locked = directive(
   },
 );
 
+/** What came of the customer's last action, shown at the control they acted on (`keys` entry) until the next one. */
+export interface Outcome {
+  key: string;
+  /** The consent acted on. */
+  id: string;
+  text: string;
+  error: boolean;
+}
+
 export interface CardContext {
   t: Strings;
   locale: string;
   /** Relative times ("3 days ago") are as of this. */
   now: number;
+  /** The level of the element's section headings: apps are one below, their parts two. */
+  level: number;
   accountPolicy: Policy;
   autoSharePolicy: Policy;
   /** `keys` entry of the change in flight, if any. */
   busy?: string;
+  /** `keys` entry of a change tapped while another was saving: it goes next. */
+  queued?: string;
+  outcome?: Outcome;
   /** Every control of this card refuses input (in the element: its stop is waiting; the element-wide lock is `lock`). */
   locked: boolean;
   /** The element's lock, which the controls follow on top of `locked`. */
@@ -101,22 +134,33 @@ export interface CardContext {
   broken: ReadonlySet<string>;
   /** Consent ids whose stop is confirmed and waiting (undo window, offline): their controls refuse input. */
   held: ReadonlySet<string>;
+  /** Seconds left in the undo window of an app's stop, when it waits out one on its own. */
+  undoIn?(c: Consent): number | undefined;
   /** Epoch ms: an active app unused since before this is marked as forgotten. */
   forgotten: number;
   directory: Directory;
+  /** Many apps: each is a row of the overview, its card shown when expanded. */
+  overview: boolean;
+  expanded: ReadonlySet<string>;
+  /** In the list of active apps: one just stopped shows there as the outcome of its stop. */
+  gone?: boolean;
   /** In the review: the review's own buttons replace the card's. */
   review?: boolean;
+  /** What only shows after an action or with many apps (extras.ts, loaded after the first list, or before it for many). */
+  extras?: typeof import('./extras.js');
   /** The contents of an app's "About" section (about.ts, loaded when the bank gives a directory). */
   about?(c: Consent): unknown;
   onIconError(c: Consent): void;
   onAccount(c: Consent, a: ConsentAccount): void;
   onAutoShare(c: Consent): void;
   onStop(c: Consent, e: Event, fraud?: boolean): void;
+  onUndo(c: Consent): void;
+  onExpand(c: Consent): void;
 }
 
 /**
  * A switch keeps showing the confirmed state while its change is in flight (aria-busy), and is
- * aria-disabled rather than disabled so that keyboard focus stays on it.
+ * aria-disabled rather than disabled so that keyboard focus stays on it. Its name contains its visible label.
  */
 const toggle = (on: boolean, label: string, key: string, ctx: CardContext, click: () => void) => html`<button
   type="button"
@@ -132,18 +176,23 @@ const toggle = (on: boolean, label: string, key: string, ctx: CardContext, click
 const disabled = (ctx: CardContext) => (ctx.lock ? locked(ctx.lock, ctx.locked) : ctx.locked);
 
 const state = (on: boolean, key: string, ctx: CardContext, yes: string, no: string) =>
-  html`<span class="state">${ctx.busy == key ? ctx.t.saving : on ? yes : no}</span>`;
+  html`<span class="state">${ctx.busy == key ? ctx.t.saving : ctx.queued == key ? ctx.t.queued : on ? yes : no}</span>`;
 
-function logo(c: Consent, ctx: CardContext) {
+export const heading = (ctx: CardContext, d: number) => ctx.level + d;
+
+export function logo(c: Consent, ctx: CardContext) {
   const src = !ctx.broken.has(c.id) && safeUrl(c.application_icon_url);
   return src
     ? html`<img part="logo" class="logo" src=${src} alt="" referrerpolicy="no-referrer" @error=${() => ctx.onIconError(c)} />`
     : html`<span part="logo" class="logo" aria-hidden="true">${initials(c.application_name)}</span>`;
 }
 
+/** An absolute date, after a relative one when asked; printed, only the absolute one. */
 function when(iso: string, ctx: CardContext, relative = false) {
   const abs = formatDate(iso, ctx.locale, relative);
-  return html`<time datetime=${iso}>${relative ? `${formatRelative(iso, ctx.locale, ctx.now)} (${abs})` : abs}</time>`;
+  return html`<time datetime=${iso}
+    >${relative ? html`<span class="rel">${formatRelative(iso, ctx.locale, ctx.now)} (</span>${abs}<span class="rel">)</span>` : abs}</time
+  >`;
 }
 
 function accounts(c: Consent, ctx: CardContext) {
@@ -151,7 +200,7 @@ function accounts(c: Consent, ctx: CardContext) {
   const app = c.application_name;
   const shown = policy == 'hidden' ? c.accounts.filter((a) => a.enabled) : c.accounts;
   if (!shown.length) return nothing;
-  return html`<h4>${policy == 'hidden' ? t.sharedAccounts : t.accounts}</h4>
+  return html`<h4 aria-level=${heading(ctx, 2)}>${policy == 'hidden' ? t.sharedAccounts : t.accounts}</h4>
     <ul class="rows">
       ${shown.map((a) => {
         const digits = lastDigits(a.account_number_display);
@@ -166,6 +215,7 @@ function accounts(c: Consent, ctx: CardContext) {
                   ? toggle(a.enabled, fill(t.accountSwitch, { account: a.nickname, digits, app }), key, ctx, () => ctx.onAccount(c, a))
                   : nothing}</span
               >`}
+          ${ctx.extras?.note(key, ctx)}
         </li>`;
       })}
     </ul>`;
@@ -175,20 +225,49 @@ function autoShare(c: Consent, ctx: CardContext) {
   const { t, autoSharePolicy: policy } = ctx;
   const on = c.auto_enable_future_accounts;
   const key = keys.autoShare(c);
+  const app = c.application_name;
   if (policy == 'hidden') return nothing;
   if (policy == 'read-only') return html`<p class="row">${on ? t.autoShareOn : t.autoShareOff}</p>`;
   return html`<div class="row">
-    <span class="grow">${t.autoShare}</span>
+    <span class="grow">${t.autoShare}<br /><span class="muted name">${fill(t.autoShareHint, { app })}</span></span>
     <span class="ctl"
-      >${state(on, key, ctx, t.shared, t.notShared)}
-      ${toggle(on, fill(t.autoShareSwitch, { app: c.application_name }), key, ctx, () => ctx.onAutoShare(c))}</span
+      >${state(on, key, ctx, t.on, t.off)} ${toggle(on, `${t.autoShare}: ${app}`, key, ctx, () => ctx.onAutoShare(c))}</span
     >
+    ${ctx.extras?.note(key, ctx)}
   </div>`;
+}
+
+/** What the app can see, from the bank's directory; without an entry, the customer is told to ask the bank. */
+function canSee(c: Consent, ctx: CardContext) {
+  const app = c.application_name;
+  const data = seen(c, ctx.directory, ctx.t);
+  return html`<div class="sees">
+    <h4 aria-level=${heading(ctx, 2)}>${fill(ctx.t.canSee, { app })}</h4>
+    ${data
+      ? html`<ul class="dots">
+          ${data.map((d) => html`<li>${d}</li>`)}
+        </ul>`
+      : html`<p>${fill(ctx.t.canSeeUnknown, { app })}</p>`}
+  </div>`;
+}
+
+/** The app's status in words that are true: sharing only while an account is shared. */
+export function status(c: Consent, ctx: CardContext) {
+  const { t } = ctx;
+  const text = c.revoked_at
+    ? t.stopped
+    : ctx.held.has(c.id) || ctx.busy == keys.stop(c)
+      ? t.stopping
+      : c.accounts.some((a) => a.enabled)
+        ? t.sharing
+        : t.noAccounts;
+  return html`<span class="badge ${text == t.sharing ? 'on' : 'off'}" part="badge">${text}</span>`;
 }
 
 /**
  * One app. Every value from the upstream is bound as text or as a vetted URL, never as markup.
  * A stopped consent shows no accounts or switches: it shares nothing, whatever `accounts[].enabled` says.
+ * In the overview (many apps) it is a row, and its card only once expanded.
  */
 export function appCard(c: Consent, ctx: CardContext) {
   const { t } = ctx;
@@ -197,6 +276,11 @@ export function appCard(c: Consent, ctx: CardContext) {
   const held = ctx.held.has(c.id);
   const stopKey = keys.stop(c);
   const used = lastUsed(c);
+  const open = !ctx.overview || ctx.expanded.has(c.id);
+  const undoIn = ctx.undoIn?.(c);
+  const x = ctx.extras;
+  const note = (key: string) => x?.note(key, ctx);
+  if (stopped && ctx.gone) return x?.gone(c, ctx);
   if (held) ctx = { ...ctx, locked: true };
   const button = (label: string, text: string, part: string, fraud?: boolean) => html`<button
     type="button"
@@ -209,47 +293,57 @@ export function appCard(c: Consent, ctx: CardContext) {
   >
     ${text}
   </button>`;
-  return html`<li class="app" part="app" data-id=${c.id}>
-    <div class="head">
-      ${logo(c, ctx)}
-      <h3 class="grow" part="app-name" tabindex="-1">${app}</h3>
-      <span class="badge ${stopped ? 'off' : 'on'}" part="badge">${stopped ? t.stopped : held || ctx.busy == stopKey ? t.stopping : t.sharing}</span>
-    </div>
-    ${!stopped && Date.parse(used) < ctx.forgotten
-      ? html`<p class="flag" part="forgotten">${fill(t.unused, { date: formatDate(used, ctx.locale) })}</p>`
-      : nothing}
-    <dl>
-      <div><dt>${t.connectedSince}</dt><dd>${when(c.consented_on, ctx)}</dd></div>
-      ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
-      <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
-    </dl>
-    ${hasEntry(c, ctx.directory)
-      ? html`<details part="details"><summary>${fill(t.about, { app })}</summary>${ctx.about?.(c)}</details>`
-      : nothing}
-    ${stopped
-      ? nothing
-      : html`${accounts(c, ctx)} ${autoShare(c, ctx)}
-        ${ctx.review
-          ? nothing
-          : html`<div class="bar">
-              ${button(fill(t.stopApp, { app }), t.stop, 'stop-button')}
-              ${button(`${t.unrecognized}: ${app}`, t.unrecognized, 'unrecognized-button', true)}
-            </div>`}`}
+  const head = ctx.overview
+    ? x?.summary(c, ctx, open)
+    : html`<div class="head">
+        ${logo(c, ctx)}
+        <h3 class="grow" part="app-name" tabindex="-1" aria-level=${heading(ctx, 1)}>${app}</h3>
+        ${status(c, ctx)}
+      </div>`;
+  return html`<li class="app ${ctx.overview ? 'brief' : ''}" part="app" data-id=${c.id}>
+    ${head}
+    ${open
+      ? html`${!stopped && Date.parse(used) < ctx.forgotten
+            ? html`<p class="flag" part="forgotten">${fill(t.unused, { date: formatDate(used, ctx.locale) })}</p>`
+            : nothing}
+          <dl>
+            <div><dt>${stopped ? t.connectedOn : t.connectedSince}</dt><dd>${when(c.consented_on, ctx)}</dd></div>
+            ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
+            <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
+          </dl>
+          ${canSee(c, ctx)}
+          ${hasEntry(c, ctx.directory)
+            ? html`<details part="details"><summary>${fill(t.about, { app })}</summary>${ctx.about?.(c)}</details>`
+            : nothing}
+          ${undoIn ? x?.undo(c, ctx, undoIn) : nothing}
+          ${stopped
+            ? note(stopKey)
+            : html`${accounts(c, ctx)} ${autoShare(c, ctx)}
+              ${ctx.review
+                ? nothing
+                : html`<div class="bar">
+                    ${button(fill(t.stopApp, { app }), t.stop, 'stop-button')}
+                    ${button(`${t.unrecognized}: ${app}`, t.unrecognized, 'unrecognized-button', true)}
+                  </div>`}
+              ${note(stopKey)}`}`
+      : note(stopKey)}
   </li>`;
 }
 
 /**
  * The cards of `list`, each re-rendered only when something it shows changed: its consent (the upstream's answer
- * replaces the object), the words, the policies, a change in flight on one of its own controls, its stop waiting,
- * its logo failing, its being forgotten, the directory. Not `now`: relative times move on when the card next
- * renders. Switching one account among 2,000 thus renders one card.
+ * replaces the object), the words, the policies, a change in flight, queued or just done on one of its own controls,
+ * its stop waiting, its logo failing, its being forgotten or expanded, the directory. Not `now`: relative times move
+ * on when the card next renders. Switching one account among 2,000 thus renders one card.
  */
 export function appCards(list: Consent[], ctx: CardContext): unknown[] {
-  const { busy, held, broken } = ctx;
+  const { busy, queued, outcome, held, broken } = ctx;
   return list.map((c) => {
-    const mine = busy?.startsWith(`[${JSON.stringify(c.id)},`) ? busy : undefined;
-    const inputs = [c, ctx.t, ctx.locale, ctx.accountPolicy, ctx.autoSharePolicy, mine, held.has(c.id), broken.has(c.id),
-      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, hasEntry(c, ctx.directory) && ctx.about, ctx.review];
+    const own = (key?: string) => (key?.startsWith(`[${JSON.stringify(c.id)},`) ? key : undefined);
+    const inputs = [c, ctx.t, ctx.locale, ctx.level, ctx.accountPolicy, ctx.autoSharePolicy, own(busy), own(queued),
+      outcome?.id == c.id ? outcome : undefined, held.has(c.id), ctx.undoIn?.(c), broken.has(c.id),
+      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, hasEntry(c, ctx.directory) && ctx.about, ctx.extras, ctx.review, ctx.gone,
+      ctx.overview, ctx.expanded.has(c.id)];
     return guard(inputs, () => appCard(c, ctx));
   });
 }

@@ -2,7 +2,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
-import { appCard, appCards, keys, lastUsed, Lock, policyOf, type CardContext, type Directory, type Policy } from './app-card.js';
+import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
 import { localeOf } from './format.js';
 import { receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
@@ -10,8 +10,10 @@ import type { FocusTarget, Hold, StopQueue } from './stop-queue.js';
 import { base, fill, stringsFor, type Strings } from './strings.js';
 import { styles } from './styles.js';
 
-/** Above this many apps, search and sort are offered. */
+/** Above this many apps, search, sort and filters are offered. */
 const HANDFUL = 5;
+/** Above this many apps, the list starts as an overview: a row per app, its card on demand. */
+const OVERVIEW = 10;
 /** A first list renders this many cards per task, so that 200 apps never hold the main thread for long. */
 const SLICE = 10;
 const DAY_MS = 86_400_000;
@@ -44,6 +46,7 @@ const parts = {
   review: lazy(() => import('./review/define.js')),
   record: lazy(() => import('./record/define.js')),
   about: lazy(() => import('./about.js')),
+  extras: lazy(() => import('./extras.js')),
 };
 
 /** What the list shows after search, sort and the first list's slicing: worked out before each render. */
@@ -54,9 +57,14 @@ interface View {
   history: Consent[];
   /** Apps that can still be stopped (not stopped, not waiting). */
   open: Consent[];
+  /** Of those, the ones that search and filter show: what "Stop sharing with …" acts on. */
+  stoppable: Consent[];
   forgotten: Consent[];
   any: boolean;
 }
+
+/** The apps a filter shows: every app, the active ones unused for `forgotten-days`, the stopped ones. */
+type Filter = 'all' | 'unused' | 'stopped';
 
 /**
  * Lists the customer's connected apps and lets them share or stop sharing accounts with each.
@@ -71,8 +79,11 @@ interface View {
  * @attr undo-seconds - After "Stop sharing" is confirmed, how long the customer may undo it before it is sent. Default `0` (no window).
  * @attr forgotten-days - Apps unused for longer are marked and offered for review. Default `90`; `0` turns it off.
  * @attr fraud-href - The bank's page for reporting an app the customer does not recognize (`https:` or same-origin).
+ * @attr heading-level - The level of the element's section headings, so that they fit under the page's own (apps are
+ *   one level below). Default `2`.
  *
  * @slot empty - Replaces the "No apps connected" text.
+ * @slot help - The bank's phone number or chat, shown in the error panel and in the stop dialog.
  *
  * @event consent-change - An account or auto-share change was applied. `detail: { consent, change }`.
  * @event consent-stop - Sharing with an app was stopped. `detail: { consent }`.
@@ -89,7 +100,10 @@ interface View {
  * @csspart app - One app's card.
  * @csspart logo - An app's logo or initials.
  * @csspart app-name - An app's name.
- * @csspart badge - An app's status in words (Sharing / Stopping… / Stopped).
+ * @csspart badge - An app's status in words (Sharing / Connected, no accounts shared / Stopping… / Stopped).
+ * @csspart expand - With many apps, an app's row in the overview (a button that shows or hides its card).
+ * @csspart outcome - What came of the last action, beside the control acted on.
+ * @csspart filters - The filters (more than five apps).
  * @csspart switch - Every switch.
  * @csspart button - Every text button (stop, retry, dialog buttons).
  * @csspart stop-button - Each app's "Stop sharing" button.
@@ -141,6 +155,7 @@ export class ConsentManager extends LitElement {
     undoSeconds: { type: Number, attribute: 'undo-seconds' },
     forgottenDays: { type: Number, attribute: 'forgotten-days' },
     fraudHref: { attribute: 'fraud-href' },
+    headingLevel: { type: Number, attribute: 'heading-level' },
     directory: { attribute: false },
     strings: { attribute: false },
     consents: { state: true },
@@ -155,6 +170,10 @@ export class ConsentManager extends LitElement {
     stopping: { state: true },
     reviewing: { state: true },
     kept: { state: true },
+    filter: { state: true },
+    expanded: { state: true },
+    outcome: { state: true },
+    queued: { state: true },
   };
 
   /** Where the bank mounted the BFF. */
@@ -181,7 +200,10 @@ export class ConsentManager extends LitElement {
   /** The bank's fraud-report page, linked after the customer stops an app they do not recognize. */
   fraudHref?: string;
 
-  /** What the bank says about each app, keyed by `application_name`; apps without an entry show none. */
+  /** The level of the section headings (1–5); the apps' are one below. */
+  headingLevel = 2;
+
+  /** What the bank says about each app, keyed by `application_name`: what it can see (on its card, in the stop dialog and the receipt), its deletion link, more under About. An app without a list says so and points to the bank. */
   directory: Directory = {};
 
   /** Overrides for any of the shown words; the rest follow the page's `lang` (English, Spanish). */
@@ -201,6 +223,16 @@ export class ConsentManager extends LitElement {
   private reviewing?: { ids: string[]; i: number };
   /** Apps the customer chose to keep in the review: not offered again in this visit. */
   private kept: ReadonlySet<string> = new Set();
+  private filter: Filter = 'all';
+  /** The overview's rows the customer opened. */
+  private expanded: ReadonlySet<string> = new Set();
+  /** What came of the last action, shown where it was taken until the next one. */
+  private outcome?: Outcome;
+  /** A change tapped while another was saving: made once that one is done. */
+  private queued?: { key: string; go: () => void };
+  /** The control that had focus last, to find focus a place when it goes away. */
+  private lastFocus?: Element;
+  private loadingSaid = false;
 
   private client!: ApiClient;
   /** The stops confirmed (undo window, offline queue): made with the stop dialog's chunk, on first use. */
@@ -238,6 +270,7 @@ export class ConsentManager extends LitElement {
       if (!this.consents) this.limit = SLICE;
       this.consents = list;
       this.loadFailed = false;
+      if (this.message == this.shown?.t.loading) this.message = '';
     },
     onError: (e) => {
       this.loadFailed = true;
@@ -253,13 +286,17 @@ export class ConsentManager extends LitElement {
 
   /** The customer's connections and the changes confirmed in this visit, with times (what "Download" saves). */
   receipt(): ConsentReceipt {
-    return receiptOf(this.consents ?? [], this.changes);
+    return receiptOf(this.consents ?? [], this.changes, this.seen);
   }
+
+  /** What an app can see per the bank's directory, in the page's words; undefined when it does not say. */
+  private seen = (c: Consent) => seen(c, this.directory ?? {}, this.t);
 
   override connectedCallback() {
     super.connectedCallback();
     this.langWatch.observe(document, { attributeFilter: ['lang'], subtree: true });
     addEventListener('pageshow', this.onPageShow);
+    this.renderRoot.addEventListener?.('focusin', this.onFocusIn);
   }
 
   override disconnectedCallback() {
@@ -278,19 +315,41 @@ export class ConsentManager extends LitElement {
     // The directory's "About" sections show their summary, closed, with the list; their contents (a chunk, in the
     // parts' words) are fetched once the list was painted.
     const directory = this.directory ?? {};
+    // What apps can see is on every card, in the parts' words: with a directory that lists it, they are fetched
+    // alongside the list, and a first list waits for them (see `body`).
+    if (Object.values(directory).some((e) => e?.data?.length) && !this.full?.more) {
+      const words = this.partWords();
+      if (words) this.wait(words);
+    }
     if (Object.keys(directory).length && this.painted) {
       const words = this.partWords();
       if (words) this.wait(words);
       if (!parts.about.value) this.wait(parts.about.get());
     }
+    // Many apps start as an overview, whose rows come with the extras: a first list waits for them.
+    if (this.consents && this.consents.length > OVERVIEW && !parts.extras.value) this.wait(this.extras());
     this.words();
     const aboutOf = parts.about.value?.aboutOf;
     if (aboutOf && this.full?.more && (this.about?.directory != directory || this.about.t != this.t))
       this.about = { directory, t: this.t, of: aboutOf(directory, this.t) };
-    this.view = this.shown && this.consents ? this.arrange(this.consents, this.shown.t) : undefined;
+    this.view = this.shown && this.consents ? this.arrange(this.consents, this.t) : undefined;
   }
 
   protected override updated() {
+    // Loading is said in the live region once it is on the page (a region's first content is not announced).
+    if (!this.loadingSaid && this.shown && this.list.status == TaskStatus.PENDING) {
+      this.loadingSaid = true;
+      this.announce(this.shown.t.loading);
+    }
+    this.rescueFocus();
+    // A change tapped while another was saving goes once nothing is in flight (after this update, not within it).
+    const q = this.queued;
+    if (q && !this.locked)
+      queueMicrotask(() => {
+        if (this.queued != q) return;
+        this.queued = undefined;
+        q.go();
+      });
     // The rest of a first list comes `SLICE` cards per task; `updateComplete` waits for the last of them.
     if (this.view && this.limit < this.view.shown)
       this.wait(
@@ -309,7 +368,7 @@ export class ConsentManager extends LitElement {
         painted.then(() => {
           this.painted = true;
           this.requestUpdate();
-          return Promise.all([parts.record.get(), parts.stop.get(), parts.review.get(), this.partWords()]);
+          return Promise.all([parts.record.get(), parts.stop.get(), parts.review.get(), this.extras(), this.partWords()]);
         }),
       );
     }
@@ -324,6 +383,16 @@ export class ConsentManager extends LitElement {
     // The parts (each has `exportparts`) render on their own schedule.
     for (const part of this.renderRoot.querySelectorAll<LitElement>('[exportparts]')) await part.updateComplete;
     return done;
+  }
+
+  /** The extras chunk (outcomes, undo bars, the overview's rows), its styles adopted once it is here. */
+  private extras() {
+    return parts.extras.get().then((x) => {
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = x.extraStyles.styleSheet;
+      if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.requestUpdate();
+    });
   }
 
   /** Updates again once `chunk` settled; until then `updateComplete` waits for it. */
@@ -438,19 +507,21 @@ export class ConsentManager extends LitElement {
    * because a write that timed out may or may not have landed and only the upstream knows which.
    */
   private async change(c: Consent, key: string, call: () => Promise<Consent>, change: (u: Consent) => ConsentChange) {
-    if (this.locked || this.isHeld(c.id)) return;
     const t = this.t;
+    const app = c.application_name;
     this.busy = key;
+    this.outcome = undefined;
+    if (!parts.extras.value) this.wait(this.extras());
     try {
       const updated = await call();
       this.replace(updated);
       const what = change(updated);
       this.log(updated, what);
-      this.announce(fill(t.saved, { app: c.application_name }));
+      this.said(key, c, fill(t.saved, { app }), false);
       emit(this, 'consent-change', { consent: updated, change: what });
     } catch (e) {
       if (this.report(e)) {
-        this.announce(fill(t.saveFailed, { app: c.application_name }));
+        this.said(key, c, fill(t.saveFailed, { app }), true);
         this.list.run();
       }
     } finally {
@@ -458,28 +529,77 @@ export class ConsentManager extends LitElement {
     }
   }
 
+  /** An outcome beside the control acted on (a failure as an alert), and in the live region. */
+  private said(key: string, c: Consent, text: string, error: boolean) {
+    this.outcome = { key, id: c.id, text, error };
+    this.announce(text);
+  }
+
+  /**
+   * A tap on a switch: made now, or, while another change is saving, queued to go next (the switch says it waits);
+   * a second tap on the queued switch takes it back. The change is worked out when it goes, from the list as it is then.
+   */
+  private tap(c: Consent, key: string, go: (c: Consent) => void) {
+    if (this.isHeld(c.id)) return;
+    if (!this.locked) return go(c);
+    if (this.busy && this.busy != key && !this.expired)
+      this.queued =
+        this.queued?.key == key
+          ? undefined
+          : {
+              key,
+              go: () => {
+                const now = this.byId(c.id);
+                if (now && !now.revoked_at && !this.isHeld(now.id)) go(now);
+              },
+            };
+  }
+
   private onAccount = (c: Consent, a: ConsentAccount) => {
     const id = a.account_id;
-    this.change(
-      c,
-      keys.account(c, a),
-      () => this.client.setAccount(c.id, id, !a.enabled),
-      (u) => ({ kind: 'account', accountId: id, enabled: !!u.accounts.find((x) => x.account_id == id)?.enabled }),
-    );
+    this.tap(c, keys.account(c, a), (c) => {
+      const on = !!c.accounts.find((x) => x.account_id == id)?.enabled;
+      this.change(
+        c,
+        keys.account(c, a),
+        () => this.client.setAccount(c.id, id, !on),
+        (u) => ({ kind: 'account', accountId: id, enabled: !!u.accounts.find((x) => x.account_id == id)?.enabled }),
+      );
+    });
   };
 
   private onAutoShare = (c: Consent) =>
-    this.change(
-      c,
-      keys.autoShare(c),
-      () => this.client.setAutoShare(c.id, !c.auto_enable_future_accounts),
-      (u) => ({ kind: 'auto-share', enabled: u.auto_enable_future_accounts }),
+    this.tap(c, keys.autoShare(c), (c) =>
+      this.change(
+        c,
+        keys.autoShare(c),
+        () => this.client.setAutoShare(c.id, !c.auto_enable_future_accounts),
+        (u) => ({ kind: 'auto-share', enabled: u.auto_enable_future_accounts }),
+      ),
     );
+
+  private onExpand = (c: Consent) => {
+    const open = new Set(this.expanded);
+    if (!open.delete(c.id)) open.add(c.id);
+    this.expanded = open;
+  };
+
+  private onUndo = (c: Consent) => {
+    const h = this.queue?.held.find((h) => h.ids.length == 1 && h.ids[0] == c.id);
+    if (h) this.queue!.undo(h);
+  };
+
+  /** Seconds left before an app's own stop is sent (a stop of several apps shows its undo with their progress). */
+  private undoIn = (c: Consent) => {
+    const h = this.queue?.held.find((h) => h.ids.length == 1 && h.ids[0] == c.id);
+    return h && Math.max(1, Math.ceil((h.until - Date.now()) / 1000));
+  };
 
   /** Opens the confirmation for one app (`fraud`: one the customer does not recognize) or for several. */
   private onStop = async (c: Consent | Consent[], e: Event, fraud = false) => {
     const cs = [c].flat();
     if (this.locked || cs.some((x) => this.isHeld(x.id))) return;
+    this.outcome = undefined;
     const trigger = e.currentTarget as HTMLElement;
     const stop = await this.load(parts.stop, cs.length > 1 ? 'stop-all-button' : keys.stop(cs[0]!));
     if (!stop) return;
@@ -493,10 +613,15 @@ export class ConsentManager extends LitElement {
         this.replace(c);
         this.log(c, { kind: 'stop' });
       },
+      settled: (ids, failed) => {
+        const t = this.t;
+        const c = ids.length == 1 && this.byId(ids[0]!);
+        if (c) this.outcome = { key: keys.stop(c), id: c.id, error: failed.length > 0, text: fill(failed.length ? t.stopFailed : t.stoppedMsg, { app: c.application_name }) };
+      },
       held: (ids, seconds) => {
         const r = this.reviewing;
         if (r?.ids[r.i] == ids[0]) this.next();
-        else if (seconds) this.focusOn({ undo: true });
+        else if (seconds) this.focusOn(ids.length == 1 ? { undoOf: ids[0]! } : { undo: true });
       },
       reload: () => this.list.run(),
       focus: (target) => this.focusOn(target),
@@ -541,14 +666,38 @@ export class ConsentManager extends LitElement {
     this.focus();
   };
 
-  /** Moves focus once the element rendered what it is about: an Undo, an app's heading, the fraud report link. */
-  private async focusOn(target: FocusTarget) {
+  /**
+   * Moves focus once the element rendered what it is about: an Undo, an app (its heading, or the outcome left where
+   * its card was once it stopped), the fraud report link.
+   */
+  private async focusOn(target: FocusTarget | { undoOf: string }) {
     await this.updateComplete;
     const root = this.renderRoot;
     const status = root.querySelector('consent-stop-status');
-    if ('undo' in target) status?.focusUndo();
+    const app = (id: string, where = '') => root.querySelector<HTMLElement>(`${where}[data-id="${CSS.escape(id)}"] :is(h3[tabindex], h3 button)`);
+    if ('undoOf' in target) root.querySelector<HTMLElement>(`[data-id="${CSS.escape(target.undoOf)}"] [part~="undo-button"]`)?.focus();
+    else if ('undo' in target) status?.focusUndo();
     else if ('fraud' in target) status?.focusReport();
-    else root.querySelector<HTMLElement>(`${target.history ? '.history ' : ''}[data-id="${CSS.escape(target.app)}"] h3`)?.focus();
+    else if (target.history) (root.querySelector<HTMLElement>(`[data-gone="${CSS.escape(target.app)}"]`) ?? app(target.app, '.history '))?.focus();
+    else app(target.app)?.focus();
+  }
+
+  private onFocusIn = (e: Event) => (this.lastFocus = e.composedPath()[0] as Element);
+
+  /**
+   * The control that had focus went away with what it acted on (an app stopped, every app stopped, a filter): focus
+   * goes to the outcome left in its place, the "no apps" notice, the list's heading, or the element, never the page.
+   */
+  private rescueFocus() {
+    const last = this.lastFocus;
+    if (!last || last.isConnected) return;
+    this.lastFocus = undefined;
+    const active = document.activeElement;
+    if (active && active != document.body && active != this) return;
+    const root = this.renderRoot;
+    const to = root.querySelector<HTMLElement>('[data-gone], .none, .lists [tabindex="-1"]');
+    if (to) to.focus();
+    else this.focus();
   }
 
   /** Back from the back/forward cache: whatever was sent on the way out (see StopQueue) is now known upstream. */
@@ -584,20 +733,29 @@ export class ConsentManager extends LitElement {
       t,
       locale,
       now,
+      level: this.level,
       accountPolicy: policyOf(this.accountPolicy),
       autoSharePolicy: policyOf(this.autoSharePolicy),
       busy: this.busy ?? this.queue?.busy,
+      queued: this.queued?.key,
+      outcome: this.outcome,
       locked: false,
       lock: this.lock,
       broken: this.broken,
       held,
+      undoIn: this.queue?.held.length ? this.undoIn : undefined,
       forgotten: this.forgottenDays > 0 ? now - this.forgottenDays * DAY_MS : -Infinity,
       directory: this.directory ?? {},
       about: this.about?.of,
+      extras: parts.extras.value,
+      overview: list.length > OVERVIEW,
+      expanded: this.expanded,
       onIconError: this.onIconError,
       onAccount: this.onAccount,
       onAutoShare: this.onAutoShare,
       onStop: this.onStop,
+      onUndo: this.onUndo,
+      onExpand: this.onExpand,
     };
     const q = this.query.trim().toLowerCase();
     const order: Record<string, (a: Consent, b: Consent) => number> = {
@@ -605,11 +763,19 @@ export class ConsentManager extends LitElement {
       used: (a, b) => Date.parse(lastUsed(a)) - Date.parse(lastUsed(b)),
       connected: (a, b) => Date.parse(b.consented_on) - Date.parse(a.consented_on),
     };
-    const shown = list.filter((c) => c.application_name.toLowerCase().includes(q)).sort(order[this.sort] ?? order.connected);
+    const unused = (c: Consent) => !c.revoked_at && Date.parse(lastUsed(c)) < ctx.forgotten;
+    const filter = this.filter;
+    const shown = list
+      .filter((c) => c.application_name.toLowerCase().includes(q))
+      .filter((c) => (filter == 'stopped' ? c.revoked_at : filter == 'unused' ? unused(c) : true))
+      .sort(order[this.sort] ?? order.connected);
     const all = list.filter((c) => !c.revoked_at);
     const open = all.filter((c) => !held.has(c.id));
     const limit = this.limit;
-    const active = shown.filter((c) => !c.revoked_at).slice(0, limit);
+    // An app just stopped keeps its place in the list, as the outcome of the stop, until the next action.
+    const o = this.outcome;
+    const gone = (c: Consent) => o && !o.error && o.id == c.id && o.key == keys.stop(c);
+    const active = shown.filter((c) => !c.revoked_at || gone(c)).slice(0, limit);
     return {
       ctx,
       shown: shown.length,
@@ -619,12 +785,24 @@ export class ConsentManager extends LitElement {
         .sort((a, b) => (b.revoked_at! > a.revoked_at! ? 1 : -1))
         .slice(0, limit - active.length),
       open,
-      forgotten: open.filter((c) => !this.kept.has(c.id) && Date.parse(lastUsed(c)) < ctx.forgotten),
+      stoppable: active.filter((c) => !c.revoked_at && !held.has(c.id)),
+      forgotten: open.filter((c) => !this.kept.has(c.id) && unused(c)),
       any: all.length > 0,
     };
   }
 
+  /** The level of the section headings, as the page asked (1–5). */
+  private get level() {
+    const n = Math.round(Number(this.headingLevel));
+    return n >= 1 && n <= 5 ? n : 2;
+  }
+
   private tools(t: Strings, shown: number, total: number) {
+    const filters: [Filter, string][] = [
+      ['all', t.filterAll],
+      ['unused', fill(t.filterUnused, { days: this.forgottenDays })],
+      ['stopped', t.filterStopped],
+    ];
     const sorts = [
       ['connected', t.sortConnected],
       ['name', t.sortName],
@@ -637,7 +815,10 @@ export class ConsentManager extends LitElement {
           type="search"
           part="search"
           .value=${this.query}
-          @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+          @input=${(e: Event) => {
+            this.query = (e.target as HTMLInputElement).value;
+            this.outcome = undefined;
+          }}
       /></label>
       <label
         >${t.sort}
@@ -645,7 +826,27 @@ export class ConsentManager extends LitElement {
           ${sorts.map(([v, text]) => html`<option value=${v!} ?selected=${this.sort == v}>${text}</option>`)}
         </select></label
       >
-      <p role="status" class="muted">${this.query.trim() ? fill(t.matches, { n: shown, total }) : ''}</p>
+      <fieldset class="filters" part="filters">
+        <legend>${t.show}</legend>
+        ${filters
+          .filter(([f]) => f != 'unused' || this.forgottenDays > 0)
+          .map(
+            ([f, text]) =>
+              html`<label
+                ><input
+                  type="radio"
+                  name="filter"
+                  value=${f}
+                  .checked=${this.filter == f}
+                  @change=${() => {
+                    this.filter = f;
+                    this.outcome = undefined;
+                  }}
+                />${text}</label
+              >`,
+          )}
+      </fieldset>
+      <p role="status" class="muted">${this.query.trim() || this.filter != 'all' ? fill(t.matches, { n: shown, total }) : ''}</p>
     </div>`;
   }
 
@@ -670,10 +871,12 @@ export class ConsentManager extends LitElement {
   }
 
   private body(t: Strings) {
-    if (this.expired) return html`<p class="notice" part="notice" role="alert">${t.expired}</p>`;
+    const level = this.level;
+    if (this.expired) return html`<p class="notice err" part="notice" role="alert">${t.expired}</p>`;
     if (this.loadFailed)
-      return html`<div class="notice" part="notice">
-        <p role="alert">${t.loadFailed}</p>
+      return html`<div class="notice err" part="notice">
+        <p role="alert"><span aria-hidden="true">⚠</span> ${t.loadFailed}</p>
+        <slot name="help"></slot>
         <button
           type="button"
           class="btn"
@@ -685,42 +888,63 @@ export class ConsentManager extends LitElement {
         </button>
       </div>`;
     const view = this.view;
-    if (!view)
-      return html`<p class="sr">${t.loading}</p>
-        <div class="apps" aria-hidden="true"><div class="skeleton"></div><div class="skeleton"></div></div>`;
+    // Rows of many apps come with the extras; what apps can see, in the parts' words: a first list waits for them.
+    const data = Object.values(this.directory ?? {}).some((e) => e?.data?.length);
+    if (!view || (view.ctx.overview && !view.ctx.extras) || (data && !this.full?.more))
+      return html`<div class="apps" part="skeleton" aria-hidden="true">
+        ${[0, 1, 2].map(() => html`<div class="skeleton"><span></span><span></span></div>`)}
+      </div>`;
     if (this.reviewing) return this.review(view, this.reviewing);
 
-    const { ctx, forgotten, open } = view;
+    const { ctx, forgotten, stoppable } = view;
     const list = this.consents!;
+    const filtered = !!this.query.trim() || this.filter != 'all';
+    const showActive = view.any && this.filter != 'stopped';
+    const stopLabel = filtered ? fill(t.stopShown, { n: stoppable.length }) : fill(t.stopAllN, { n: stoppable.length });
     return html`${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
-    ${forgotten.length
+    ${forgotten.length && this.filter == 'all'
       ? html`<div class="notice bar" part="forgotten-notice">
           <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
           ${this.button(t.review, 'review-button', () => this.onReview(forgotten.map((c) => c.id)))}
         </div>`
       : nothing}
-    ${view.any
-      ? html`<ul class="apps" aria-label=${t.active}>
-            ${appCards(view.active, ctx)}
-          </ul>
-          ${open.length > 1 ? this.button(t.stopAll, 'stop-all-button', (e) => this.onStop(open, e)) : nothing}`
-      : html`<div class="notice" part="notice">
-          <slot name="empty"><p><strong>${t.empty}</strong></p><p>${t.emptyHint}</p></slot>
-        </div>`}
-    ${view.history.length
-      ? html`<section class="history" part="history" aria-labelledby="history">
-          <h2 id="history">${t.history}</h2>
-          <ul class="apps">
-            ${appCards(view.history, ctx)}
-          </ul>
-        </section>`
-      : nothing}
+    <div class="lists">
+      ${!view.shown && list.length
+        ? html`<p class="notice" part="notice">${t.noMatch}</p>`
+        : showActive
+          ? html`<section class="active" aria-labelledby="active">
+              <h2 id="active" tabindex="-1" aria-level=${level}>${t.active}</h2>
+              ${view.active.length
+                ? html`<ul class="apps">
+                    ${appCards(view.active, { ...ctx, gone: true })}
+                  </ul>`
+                : nothing}
+              ${stoppable.length > 1 ? this.button(stopLabel, 'stop-all-button', (e) => this.onStop(stoppable, e)) : nothing}
+              ${this.queue ? this.stops(this.queue) : nothing}
+            </section>`
+          : list.length
+            ? html`<p class="notice none" part="notice" tabindex="-1"><strong>${t.none}</strong></p>
+                ${this.queue ? this.stops(this.queue) : nothing}`
+            : html`<div class="notice" part="notice">
+                <slot name="empty"><p><strong>${t.empty}</strong></p><p>${t.emptyHint}</p></slot>
+              </div>`}
+      ${view.history.length && this.filter != 'unused'
+        ? html`<section class="history" part="history" aria-labelledby="history">
+            <h2 id="history" tabindex="-1" aria-level=${level}>${t.history}</h2>
+            <ul class="apps">
+              ${appCards(view.history, ctx)}
+            </ul>
+          </section>`
+        : nothing}
+    </div>
     <consent-record
       part="receipt"
       exportparts="button, print-button, download-button"
       .consents=${list}
       .changes=${this.changes}
+      .seen=${this.seen}
       .locale=${this.locale}
+      .level=${level}
       .strings=${this.t}
     ></consent-record>`;
   }
@@ -729,7 +953,8 @@ export class ConsentManager extends LitElement {
   private stops(q: StopQueue) {
     return html`<consent-stop-status
       exportparts="undo, button, undo-button, progress, fraud, link"
-      .held=${q.held}
+      .held=${q.held.filter((h) => h.ids.length > 1)}
+      .level=${this.level}
       .run=${q.run}
       .queue=${q.queue}
       .consents=${this.consents ?? []}
@@ -744,19 +969,23 @@ export class ConsentManager extends LitElement {
   override render() {
     const t = this.shown?.t;
     if (!t) return nothing;
+    const cs = this.stopping?.cs ?? [];
     return html`<div part="base">
-      <div role="status" class="status" part="status">${this.message}</div>
-      ${this.queue ? this.stops(this.queue) : nothing} ${this.body(t)}
+      <div role="status" class="status sr" part="status">${this.message}</div>
+      ${this.body(t)}
       ${this.queue
         ? html`<consent-stop-dialog
-            exportparts="dialog, button, confirm-button"
-            .consents=${this.stopping?.cs ?? []}
+            exportparts="dialog, button, confirm-button, link"
+            .consents=${cs}
+            .seen=${cs.map((c) => this.seen(c))}
+            .deletion=${cs.map((c) => deletionOf(c, this.directory ?? {}))}
             .fraud=${!!this.stopping?.fraud}
             .open=${!!this.stopping}
             .strings=${this.t}
             @consent-dialog-confirm=${() => this.dialogClosed(true)}
             @consent-dialog-cancel=${() => this.dialogClosed(false)}
-          ></consent-stop-dialog>`
+            >${this.stopping ? html`<slot name="help" slot="help"></slot>` : nothing}</consent-stop-dialog
+          >`
         : nothing}
     </div>`;
   }

@@ -23,11 +23,16 @@ export interface ConsentManagerAttributes {
   'forgotten-days'?: ConsentManager['forgottenDays'];
   /** The bank's fraud-report page, linked after the customer stops an app they do not recognize. */
   'fraud-href'?: ConsentManager['fraudHref'];
+  /** The level of the section headings (1–5); the apps' are one below. */
+  'heading-level'?: ConsentManager['headingLevel'];
 }
 
 /** Properties without an attribute: React 19 and Preact set a prop as a property when the element has one. */
 export interface ConsentManagerProperties {
-  /** What the bank says about each app, keyed by `application_name`; apps without an entry show none. */
+  /**
+   * What the bank says about each app, keyed by `application_name`: what it can see (on its card, in the stop dialog
+   * and the receipt), its deletion link, more under About. An app without a list says so and points to the bank.
+   */
   directory?: ConsentManager['directory'];
   /** Overrides for any of the shown words; the rest follow the page's `lang` (English, Spanish). */
   strings?: ConsentManager['strings'];

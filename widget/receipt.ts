@@ -21,13 +21,15 @@ export interface ConsentReceipt {
     last_accessed: string | null;
     revoked_at: string | null;
     auto_share: boolean;
+    /** What the app can (or, once stopped, could) see, in the words shown; null when the bank's directory does not say. */
+    can_see: string[] | null;
     /** Empty once stopped: a stopped consent shares nothing, whatever MX's `enabled` flags still say. */
     shared_accounts: { nickname: string; account_number_display: string }[];
   }[];
   changes: VisitChange[];
 }
 
-export const receiptOf = (list: Consent[], changes: VisitChange[]): ConsentReceipt => ({
+export const receiptOf = (list: Consent[], changes: VisitChange[], seen?: (c: Consent) => string[] | undefined): ConsentReceipt => ({
   generated_at: new Date().toISOString(),
   connections: list.map((c) => ({
     application_name: c.application_name,
@@ -36,6 +38,7 @@ export const receiptOf = (list: Consent[], changes: VisitChange[]): ConsentRecei
     last_accessed: c.last_accessed,
     revoked_at: c.revoked_at,
     auto_share: !c.revoked_at && c.auto_enable_future_accounts,
+    can_see: seen?.(c) ?? null,
     shared_accounts: c.revoked_at
       ? []
       : c.accounts.filter((a) => a.enabled).map(({ nickname, account_number_display }) => ({ nickname, account_number_display })),

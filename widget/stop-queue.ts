@@ -34,6 +34,8 @@ export interface StopQueueOptions {
   report(e: unknown): boolean;
   /** The upstream's answer for one stop: it replaces the consent shown and goes into this visit's record. */
   stopped(c: Consent): void;
+  /** A run of stops is over: the ones that failed among `ids` (the element shows the outcome where it was asked for). */
+  settled?(ids: string[], failed: string[]): void;
   /** A stop was confirmed (and not held back by the page): `seconds` of undo window, 0 when sent at once. */
   held(ids: string[], seconds: number): void;
   reload(): void;
@@ -213,6 +215,7 @@ export class StopQueue implements ReactiveController {
     const app = ids.length > 1 ? fill(t.apps, { n: ids.length }) : name(ids[0]!);
     const refocus = this.refocus || this.focusedOn('stop-button');
     this.refocus = false;
+    o.settled?.(ids, failed);
     if (failed.length) {
       o.announce(
         ids.length > 1

@@ -1,12 +1,18 @@
 /**
  * English for the views a customer opens by action (the stop dialog, undo, stopping every app, the review of unused
  * apps, the record of this visit, the bank's app directory): loaded with them, in more.ts's chunk. The upper-case
- * keys are FDX data clusters, each said as a sentence; a bank adds its own clusters the same way.
+ * keys are FDX data clusters, each said as a sentence in the CDR/FDX data language (what each card says an app can
+ * see: a page that gives a directory with data loads these words before its first list); a bank adds its own
+ * clusters the same way.
  */
 export const more = {
   dialogTitle: 'Stop sharing with {app}?',
-  dialogStops: '{app} will no longer be able to access your accounts.',
-  dialogKeeps: 'Data {app} has already received is not deleted. To ask about that data, contact {app}.',
+  dialogCheck: 'Before you stop, check with {app} whether its service to you will be affected.',
+  dialogSees: '{app} will no longer be able to see:',
+  dialogAccounts: 'From these accounts:',
+  dialogNoAccounts: 'No accounts are shared with {app} right now.',
+  dialogAuto: 'New accounts you open will no longer be shared with {app} automatically.',
+  dialogKeeps: '{app} must delete or de-identify the data it already received and no longer needs, under its own policy.',
   cancel: 'Cancel',
   confirm: 'Stop sharing',
   stoppedMsg: 'You stopped sharing with {app}.',
@@ -19,8 +25,10 @@ export const more = {
   offline: 'You are offline. Sharing will stop as soon as you are back online.',
   apps: '{n} apps',
   stopAllTitle: 'Stop sharing with all {n} apps?',
-  stopAllStops: 'These apps will no longer be able to access your accounts:',
-  stopAllKeeps: 'Data they have already received is not deleted. To ask about that data, contact each app.',
+  stopAllCheck: 'Before you stop, check with each app whether its service to you will be affected.',
+  stopAllStops: 'These apps will no longer be able to see your accounts or data:',
+  stopAllAuto: 'New accounts you open will no longer be shared with them automatically.',
+  stopAllKeeps: 'Each app must delete or de-identify the data it already received and no longer needs, under its own policy.',
   progress: 'Stopped {done} of {n}.',
   stopAllFailed: 'Stopped {done} of {n}. Could not stop: {apps}.',
   waiting: 'Waiting',
@@ -34,7 +42,6 @@ export const more = {
   fraudText: 'We will stop sharing with {app} now. Then tell us about it, so we can protect your accounts.',
   fraudConfirm: 'Stop sharing and report',
   fraudLink: 'Report {app} to us',
-  canSee: 'What {app} can see',
   via: 'Connected through {via}',
   privacy: 'Privacy policy',
   deletion: 'Ask {app} to delete your data',
@@ -43,12 +50,12 @@ export const more = {
   print: 'Print',
   download: 'Download (JSON)',
   visit: 'Changes in this visit',
-  ACCOUNT_BASIC: 'Account basics: name, type and masked number',
-  ACCOUNT_DETAILED: 'Balances and account details',
-  ACCOUNT_PAYMENTS: 'Account and routing numbers, to move money',
-  TRANSACTIONS: 'Transactions: amounts, dates and descriptions',
-  STATEMENTS: 'Your statements',
+  ACCOUNT_BASIC: 'Account name, type and number (masked)',
+  ACCOUNT_DETAILED: 'Account balance and details, such as interest rates and fees',
+  ACCOUNT_PAYMENTS: 'Full account and routing numbers, which can be used to move money',
+  TRANSACTIONS: 'Transactions: amounts, dates, descriptions, and who you paid and who paid you',
+  STATEMENTS: 'Your account statements',
   INVESTMENTS: 'Investment holdings and activity',
-  CUSTOMER_CONTACT: 'Your name, address, phone and email',
-  CUSTOMER_PERSONAL: 'Personal details such as your date of birth',
+  CUSTOMER_CONTACT: 'Your name, address, phone number and email',
+  CUSTOMER_PERSONAL: 'Personal details, such as your date of birth',
 };

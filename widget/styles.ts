@@ -144,10 +144,11 @@ export const shell = css`
     --_muted: var(--consent-color-muted, light-dark(#545d68, #a9b1bb));
     --_bg: var(--consent-color-bg, light-dark(#fff, #15181d));
     --_surface: var(--consent-color-surface, light-dark(#f6f7f9, #1e232a));
-    --_border: var(--consent-color-border, light-dark(#8a939e, #6b7580));
+    --_border: var(--consent-color-border, light-dark(#747d89, #7d8792));
     --_accent: var(--consent-color-accent, light-dark(#0b5cad, #7ab7ff));
     --_on-accent: var(--consent-color-on-accent, light-dark(#fff, #0b1a2b));
     --_ok: var(--consent-color-success, light-dark(#1a7f37, #6fdc8c));
+    --_err: var(--consent-color-danger, light-dark(#b3261e, #ff8a80));
     --_radius: var(--consent-radius, 0.5rem);
     --_gap: var(--consent-spacing, 1rem);
     display: block;
@@ -169,9 +170,11 @@ export const shell = css`
     gap: var(--_gap);
   }
   .app {
-    /* 200 apps hold some 12,000 elements: those off screen are laid out when they come near it. */
-    content-visibility: auto;
-    contain-intrinsic-block-size: auto 20rem;
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    overflow-wrap: anywhere;
   }
   .history {
     display: grid;
@@ -218,7 +221,7 @@ export const shell = css`
   .state {
     font-size: 0.875rem;
   }
-  input,
+  input[type='search'],
   select {
     font: inherit;
     min-height: 2.75rem;
@@ -269,17 +272,81 @@ export const shell = css`
     translate: 1.25rem;
     background: var(--_on-accent);
   }
-  .status:not(:empty) {
-    margin-bottom: var(--_gap);
-    padding: 0.5rem var(--_gap);
-    border-left: 4px solid var(--_accent);
-    background: var(--_surface);
-  }
+  /* Visible while loading: a card's outline with two bars (the words are said in the live region). */
   .skeleton {
+    display: grid;
+    align-content: center;
+    gap: 0.75rem;
     height: 7rem;
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
     animation: pulse 1.2s ease-in-out infinite alternate;
+  }
+  .skeleton span {
+    height: 0.875rem;
+    width: 60%;
+    border-radius: 0.25rem;
+    background: color-mix(in srgb, var(--_muted) 45%, var(--_surface));
+  }
+  .skeleton span + span {
+    width: 35%;
+  }
+  .notice.err {
+    color: var(--_err);
+    border-color: var(--_err);
+  }
+  .notice.err p {
+    color: var(--_text);
+  }
+  .lists,
+  .active {
+    display: grid;
+    gap: var(--_gap);
+  }
+  .sees ul {
+    margin-top: 0.25rem;
+  }
+  .filters {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem var(--_gap);
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  .filters legend {
+    padding: 0;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+  .filters label {
+    display: flex;
+    align-items: center;
+    gap: 0.25rem;
+    min-height: 1.5rem;
+  }
+  .filters input {
+    width: 1.5rem;
+    height: 1.5rem;
+    margin: 0;
+    accent-color: var(--_accent);
+  }
+  .links a {
+    display: inline-block;
+    min-height: 1.5rem;
+    padding-block: 0.125rem;
+  }
+  summary {
+    min-height: 1.5rem;
+  }
+  [part='base'] {
+    display: grid;
+    gap: var(--_gap);
+  }
+  .tools input[type='search'] {
+    width: 100%;
   }
   summary {
     cursor: pointer;
@@ -289,7 +356,8 @@ export const shell = css`
     margin-top: 0.5rem;
   }
   @media print {
-    .tools {
+    .tools,
+    .rel {
       display: none !important;
     }
     .app {
@@ -325,8 +393,7 @@ export const shell = css`
     [role='switch'][aria-checked='true']::after {
       background: HighlightText;
     }
-    .skeleton,
-    .status:not(:empty) {
+    .skeleton {
       border: 1px solid CanvasText;
     }
   }

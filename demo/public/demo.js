@@ -9,7 +9,7 @@ document.addEventListener('consent-session-expired', () => {
 });
 
 // What the bank says about each app it lets read its customers' data. Summitvest has no entry, to show
-// that the widget then says nothing rather than something empty.
+// that the widget then says the bank has no list and points to the bank.
 const app = (en, es, data) => ({ description: spanish ? es : en, data, via: 'MX' });
 const links = (host) => ({ privacy: `https://${host}/privacy`, deletion: `https://${host}/privacy/delete-my-data` });
 const DIRECTORY = {
@@ -47,7 +47,7 @@ const DIRECTORY = {
 
 if (widget) {
   widget.directory = DIRECTORY;
-  widget.setAttribute('fraud-href', '/static/report-fraud.html');
+  widget.setAttribute('fraud-href', spanish ? '/static/report-fraud.es.html' : '/static/report-fraud.html');
 
   // The undo window after "Stop sharing" is the bank's choice: the demo offers it as a switch (`?undo=10`).
   const here = new window.URL(window.location.href);
@@ -55,8 +55,8 @@ if (widget) {
   if (undo) widget.setAttribute('undo-seconds', undo);
   const controls = document.querySelector('.demo-controls');
   if (controls) {
-    controls.append(' Undo window: ');
-    for (const [label, value] of [['off', null], ['10 s', '10']]) {
+    controls.append(spanish ? ' Plazo para deshacer: ' : ' Undo window: ');
+    for (const [label, value] of [[spanish ? 'sin plazo' : 'off', null], ['10 s', '10']]) {
       if (value === null) here.searchParams.delete('undo');
       else here.searchParams.set('undo', value);
       const current = (undo || null) === value;

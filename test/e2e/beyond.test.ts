@@ -73,9 +73,10 @@ describe('beyond the consent list, in the demo bank', () => {
     await harborline.locator('summary').click();
     const details = harborline.locator('[part~="details"]');
     assert.match((await details.textContent()) ?? '', /Connected through MX/);
-    assert.match((await details.textContent()) ?? '', /Your statements/);
+    assert.match((await harborline.locator('.sees').textContent()) ?? '', /Your account statements/, 'what it can see is on the card, open');
     assert.equal(await details.locator('a').first().getAttribute('href'), 'https://harborline.example/privacy');
     assert.equal(await card(page, byName('Summitvest Investing').id).locator('[part~="details"]').count(), 0);
+    assert.match((await card(page, byName('Summitvest Investing').id).locator('.sees').textContent()) ?? '', /Contact us to ask/);
 
     assert.equal(await page.locator('.demo-controls a', { hasText: '10 s' }).getAttribute('href'), '/?undo=10');
     assert.deepEqual(problems, []);

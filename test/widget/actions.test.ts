@@ -17,7 +17,7 @@ describe('consent-manager actions against the sandbox', () => {
 
   for (const mode of MODES) {
     describe(`${mode} mode`, () => {
-      it('turns an account off, showing the change in flight and taking the upstream answer', async () => {
+      it('turns an account off, showing the change in flight; a switch tapped meanwhile waits, says so, and goes next', async () => {
         const el = await mount({ mode });
         await setFaults({ endpoint: 'account', kind: 'latency', latency_ms: 400, next: 1 });
         const sw = control(el, 'Share Everyday Checking');
@@ -27,21 +27,26 @@ describe('consent-manager actions against the sandbox', () => {
         expect(sw.getAttribute('aria-busy')).to.equal('true');
         expect(sw.getAttribute('aria-checked')).to.equal('true', 'still the confirmed state while in flight');
         expect(sw.parentElement!.textContent).to.contain('Saving…');
-        expect(control(el, 'Share new accounts with Fernpay').getAttribute('aria-disabled')).to.equal('true');
+        expect(control(el, 'Share new accounts automatically: Fernpay').getAttribute('aria-disabled')).to.equal('true');
         sw.click();
-        control(el, 'Share Rainy Day Savings ending').click();
+        const rainy = control(el, 'Share Rainy Day Savings ending');
+        rainy.click();
+        await el.updateComplete;
+        expect(rainy.parentElement!.textContent).to.contain('Waiting for the change before it', 'the tapped switch says why it waits');
 
+        await waitUntil(() => events.counts()['consent-change'] == 2, 'the queued change went next', { timeout: 5000 });
         await settled(el);
         expect(sw.getAttribute('aria-checked')).to.equal('false');
+        expect(control(el, 'Share Rainy Day Savings ending').getAttribute('aria-checked')).to.equal('true');
         expect(statusText(el)).to.equal('Your change for Fernpay is saved.');
-        expect(events.counts()).to.include({ 'consent-change': 1, 'consent-error': 0 });
+        expect(events.counts()).to.include({ 'consent-change': 2, 'consent-error': 0 });
         const { detail } = events.seen['consent-change'][0]!;
         expect(detail.change).to.deep.include({ kind: 'account', enabled: false });
         expect(detail.consent.application_name).to.equal('Fernpay');
-        expect((await stats()).account).to.equal(1, 'clicks during the flight sent nothing');
+        expect((await stats()).account).to.equal(2, 'the second tap on the switch in flight sent nothing; the queued one went once');
         const fernpay = await upstreamApp('Fernpay');
         expect(fernpay.accounts.find((a) => a.nickname == 'Everyday Checking')!.enabled).to.equal(false);
-        expect(fernpay.accounts.find((a) => a.nickname == 'Rainy Day Savings')!.enabled).to.equal(false);
+        expect(fernpay.accounts.find((a) => a.nickname == 'Rainy Day Savings')!.enabled).to.equal(true);
       });
 
       it('turns an account on', async () => {
@@ -55,7 +60,7 @@ describe('consent-manager actions against the sandbox', () => {
 
       it('switches auto-share of new accounts', async () => {
         const el = await mount({ mode });
-        const sw = control(el, 'Share new accounts with Fernpay');
+        const sw = control(el, 'Share new accounts automatically: Fernpay');
         expect(sw.getAttribute('aria-checked')).to.equal('false');
         sw.click();
         await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'switched on');
@@ -97,7 +102,7 @@ describe('consent-manager actions against the sandbox', () => {
       it('shows the true state after a write that landed but whose answer was lost', async () => {
         const el = await mount({ mode });
         await setFaults({ endpoint: 'auto_share', kind: 'apply_then_drop', next: 1 });
-        const sw = control(el, 'Share new accounts with Fernpay');
+        const sw = control(el, 'Share new accounts automatically: Fernpay');
         sw.click();
         await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'shows the applied change');
         await settled(el);
@@ -109,7 +114,7 @@ describe('consent-manager actions against the sandbox', () => {
         const el = await mount({ mode });
         await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
         await confirmStop(el, 'Fernpay');
-        await waitUntil(() => statusText(el).includes('could not be stopped'), 'failure announced');
+        await waitUntil(() => statusText(el).includes('could not be stopped'), 'failure announced', { timeout: 5000 });
         await settled(el);
         expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
         expect(events.counts()).to.include({ 'consent-stop': 0, 'consent-error': 1 });

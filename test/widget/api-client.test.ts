@@ -128,7 +128,7 @@ describe('api client, both modes, against the BFF and the sandbox', () => {
   it('keeps working when the upstream makes tokens single-use (proxy mode)', async () => {
     await setSingleUse(true);
     const el = await mount({ mode: 'proxy' });
-    const sw = control(el, 'Share new accounts with Fernpay');
+    const sw = control(el, 'Share new accounts automatically: Fernpay');
     sw.click();
     await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'applied with a second token');
   });
@@ -152,11 +152,11 @@ describe('api client, both modes, against the BFF and the sandbox', () => {
       const err = (await client.list().catch((e: unknown) => e)) as ApiError;
       expect(err.code).to.equal(SESSION_EXPIRED);
       if (mode == 'proxy') {
-        control(el, 'Share new accounts with Fernpay').click();
+        control(el, 'Share new accounts automatically: Fernpay').click();
       } else {
         // The widget still holds a valid MX token; the session shows as ended once MX refuses it.
         await advanceClock(301);
-        control(el, 'Share new accounts with Fernpay').click();
+        control(el, 'Share new accounts automatically: Fernpay').click();
       }
       await waitUntil(() => $(el, '[part~="notice"]')?.textContent?.includes('Your session has ended'), 'expired state');
       expect(events.counts()).to.include({ 'consent-session-expired': 1, 'consent-change': 0, 'consent-error': 0 });

@@ -24,7 +24,7 @@ describe('under a strict Content-Security-Policy', () => {
     try {
       const el = await mount();
       expect(getComputedStyle(card(el, 'Fernpay')).borderTopStyle).to.equal('solid', 'styles applied');
-      const sw = control(el, 'Share new accounts with Fernpay');
+      const sw = control(el, 'Share new accounts automatically: Fernpay');
       sw.click();
       await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'changed');
       control(el, 'Stop sharing with Fernpay').click();

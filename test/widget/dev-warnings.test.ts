@@ -17,7 +17,7 @@ describe('Lit dev-mode warnings', () => {
     try {
       for (const mode of s.MODES) {
         const el = await s.mount({ mode, lang: 'es' });
-        const sw = s.control(el, 'Compartir cuentas nuevas con Fernpay');
+        const sw = s.control(el, 'Compartir cuentas nuevas automáticamente: Fernpay');
         sw.click();
         await waitUntil(() => sw.getAttribute('aria-checked') == 'true', 'changed');
         s.control(el, 'Dejar de compartir con Nestward Rent Reporting').click();

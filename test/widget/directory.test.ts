@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import '../../widget/define.js';
 import type { Directory } from '../../widget/app-card.js';
-import { card, login, logout, mount, resetSandbox } from './support.js';
+import { $$, card, login, logout, mount, resetSandbox } from './support.js';
 
 const DIRECTORY: Directory = {
   Fernpay: {
@@ -24,18 +24,22 @@ describe('the bank’s app directory (directory)', () => {
     await logout();
   });
 
-  it('shows an app’s description, the data it can see in plain words, the intermediary and its links', async () => {
+  it('shows what an app can see on its card without opening anything, and the rest of its entry under About', async () => {
     const el = await mount({ props: { directory: DIRECTORY } });
-    const details = card(el, 'Fernpay').querySelector<HTMLDetailsElement>('[part~="details"]')!;
+    const fernpay = card(el, 'Fernpay');
+    const sees = fernpay.querySelector('.sees')!;
+    expect(sees.closest('details'), 'not inside a collapsed section').to.equal(null);
+    expect(sees.querySelector('h4')!.textContent).to.equal('What Fernpay can see');
+    expect([...sees.querySelectorAll('li')].map((li) => li.textContent)).to.deep.equal([
+      'Account name, type and number (masked)',
+      'Transactions: amounts, dates, descriptions, and who you paid and who paid you',
+      'Your rewards balance',
+    ]);
+    expect(sees.getBoundingClientRect().height, 'visible').to.be.greaterThan(0);
+    const details = fernpay.querySelector<HTMLDetailsElement>('[part~="details"]')!;
     expect(details.querySelector('summary')!.textContent).to.equal('About Fernpay');
     details.open = true;
     expect(details.textContent).to.contain('Sends money to friends from your checking account.');
-    expect(details.querySelector('h4')!.textContent).to.equal('What Fernpay can see');
-    expect([...details.querySelectorAll('.dots li')].map((li) => li.textContent)).to.deep.equal([
-      'Account basics: name, type and masked number',
-      'Transactions: amounts, dates and descriptions',
-      'Your rewards balance',
-    ]);
     expect(details.textContent).to.contain('Connected through MX');
     const links = [...details.querySelectorAll('a')].map((a) => [a.textContent, a.href]);
     expect(links).to.deep.equal([
@@ -45,13 +49,22 @@ describe('the bank’s app directory (directory)', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says so and points to the bank when the directory has no list for an app, on every card', async () => {
+    const el = await mount({ props: { directory: DIRECTORY } });
+    for (const app of ['Summitvest Investing', 'Harborline Lending', 'Quillfile Tax'])
+      expect(card(el, app).querySelector('.sees')!.textContent).to.contain(`We don’t have a list of what ${app} can see. Contact us to ask.`);
+    await logout();
+    await login('alex');
+    const bare = await mount();
+    for (const li of $$(bare, 'li.app[data-id]')) expect(li.querySelector('.sees')!.textContent).to.contain('Contact us to ask.');
+  });
+
   it('leaves out what the bank did not give, and links that are not https: or same-origin', async () => {
     const el = await mount({ props: { directory: DIRECTORY } });
     expect(card(el, 'Summitvest Investing').querySelector('[part~="details"]')).to.equal(null, 'no entry, no section');
     expect(card(el, 'Harborline Lending').querySelector('[part~="details"]')).to.equal(null, 'nothing safe to show, no section');
     const quillfile = card(el, 'Quillfile Tax').querySelector<HTMLDetailsElement>('[part~="details"]')!;
     expect(quillfile.querySelectorAll('a').length).to.equal(0);
-    expect(quillfile.querySelector('h4')).to.equal(null);
     expect(quillfile.textContent).not.to.contain('Connected through');
     expect(quillfile.textContent).to.contain('Files taxes.');
   });
@@ -59,11 +72,13 @@ describe('the bank’s app directory (directory)', () => {
   it('says the data clusters in Spanish, and takes a bank’s own words for a cluster', async () => {
     const el = await mount({ lang: 'es', props: { directory: DIRECTORY } });
     const details = () => card(el, 'Fernpay').querySelector('[part~="details"]')!;
+    const sees = () => card(el, 'Fernpay').querySelector('.sees')!;
     expect(details().querySelector('summary')!.textContent).to.equal('Acerca de Fernpay');
-    expect(details().textContent).to.contain('Movimientos: importes, fechas y descripciones');
+    expect(sees().textContent).to.contain('Qué puede ver Fernpay');
+    expect(sees().textContent).to.contain('Transacciones: montos, fechas, descripciones y a quién le pagaste y quién te pagó');
     expect(details().textContent).to.contain('Conectada a través de MX');
     el.strings = { TRANSACTIONS: 'Tus compras y pagos' };
     await el.updateComplete;
-    expect(details().textContent).to.contain('Tus compras y pagos');
+    expect(sees().textContent).to.contain('Tus compras y pagos');
   });
 });

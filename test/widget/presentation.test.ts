@@ -28,7 +28,7 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
       /^Compartir Everyday Checking terminada en \d{4} con Ledgerleaf Budget$/,
     );
     expect(card(el, 'Harborline Lending').textContent).to.match(/hace \d+ meses/);
-    expect($(el, '.history h2')!.textContent).to.equal('Ya no compartes datos');
+    expect($(el, '.history h2')!.textContent).to.equal('Aplicaciones con las que dejaste de compartir');
     control(el, 'Dejar de compartir con Fernpay').click();
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'dialog');
     expect($(el, 'dialog')!.textContent).to.contain('¿Dejar de compartir con Fernpay?');
@@ -171,7 +171,7 @@ describe('consent-manager presentation: language, theme, policy, accessibility',
   it('announces outcomes through a status live region', async () => {
     const el = await mount();
     const region = $(el, '[role="status"]')!;
-    control(el, 'Share new accounts with Fernpay').click();
+    control(el, 'Share new accounts automatically: Fernpay').click();
     await waitUntil(() => statusText(el) != '', 'announced');
     expect(region.getAttribute('role')).to.equal('status');
     expect(statusText(el)).to.equal('Your change for Fernpay is saved.');

@@ -20,8 +20,8 @@ describe('the record of this visit (print and JSON download)', () => {
     expect(record().querySelector('h3')).to.equal(null, 'no changes yet');
     control(el, 'Share Everyday Checking ending').click();
     await waitUntil(() => statusText(el) == 'Your change for Fernpay is saved.', 'account change saved');
-    control(el, 'Share new accounts with Fernpay').click();
-    await waitUntil(() => control(el, 'Share new accounts with Fernpay').getAttribute('aria-checked') == 'true', 'auto-share saved');
+    control(el, 'Share new accounts automatically: Fernpay').click();
+    await waitUntil(() => control(el, 'Share new accounts automatically: Fernpay').getAttribute('aria-checked') == 'true', 'auto-share saved');
     await settled(el);
     control(el, 'Stop sharing with Harborline Lending').click();
     await confirmDialog(el);

@@ -15,7 +15,7 @@ describe('consent-manager rendering against the sandbox', () => {
       await login('alex');
       const el = await mount({ mode });
 
-      const active = $$(el, 'ul[aria-label="Connected apps"] > li.app');
+      const active = $$(el, '.active ul.apps > li.app');
       const stopped = $$(el, '.history li.app');
       expect(active.length).to.equal(6);
       expect(stopped.length).to.equal(2);

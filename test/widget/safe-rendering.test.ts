@@ -27,6 +27,7 @@ const context = (overrides: Partial<CardContext> = {}): CardContext => ({
   t: en,
   locale: 'en',
   now: Date.now(),
+  level: 2,
   accountPolicy: 'editable',
   autoSharePolicy: 'editable',
   locked: false,
@@ -34,10 +35,14 @@ const context = (overrides: Partial<CardContext> = {}): CardContext => ({
   held: new Set(),
   forgotten: -Infinity,
   directory: {},
+  overview: false,
+  expanded: new Set(),
   onIconError: () => {},
   onAccount: () => {},
   onAutoShare: () => {},
   onStop: () => {},
+  onUndo: () => {},
+  onExpand: () => {},
   ...overrides,
 });
 

@@ -4,7 +4,7 @@ import '../../widget/define.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
 import { $, $$, login, logout, mount, resetSandbox } from './support.js';
 
-const names = (el: ConsentManager, list = 'ul[aria-label="Connected apps"]') =>
+const names = (el: ConsentManager, list = '.active ul.apps') =>
   $$(el, `${list} li.app h3`).map((h) => h.textContent);
 
 describe('search and sort (more than a handful of apps)', () => {

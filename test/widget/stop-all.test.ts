@@ -16,12 +16,12 @@ describe('stopping sharing with every app', () => {
     const el = await mount();
     await setFaults({ endpoint: 'revoke', kind: 'latency', latency_ms: 150 });
     const all = $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!;
-    expect(all.textContent!.trim()).to.equal('Stop sharing with every app');
+    expect(all.textContent!.trim()).to.equal('Stop sharing with all 6 apps');
     all.click();
     const dialog = await openDialog(el);
     await waitUntil(() => dialog.open, 'dialog');
     expect(dialog.querySelector('h2')!.textContent).to.equal('Stop sharing with all 6 apps?');
-    expect([...dialog.querySelectorAll('li')].map((li) => li.textContent)).to.have.members([
+    expect([...dialog.querySelectorAll('#text li')].map((li) => li.textContent)).to.have.members([
       'Fernpay',
       'Summitvest Investing',
       'Harborline Lending',
@@ -29,7 +29,8 @@ describe('stopping sharing with every app', () => {
       'Ledgerleaf Budget',
       'Quillfile Tax',
     ]);
-    expect(dialog.textContent).to.contain('is not deleted');
+    expect(dialog.textContent).to.contain('Each app must delete or de-identify the data it already received and no longer needs, under its own policy.');
+    expect(dialog.textContent).to.contain('New accounts you open will no longer be shared with them automatically.');
     await expect(el).to.be.accessible();
     await confirmDialog(el);
 

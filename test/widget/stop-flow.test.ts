@@ -46,9 +46,9 @@ describe('stopping sharing', () => {
     await waitUntil(() => dialog.open, 'dialog open');
     expect(focused(el)!.textContent!.trim()).to.equal('Cancel');
     expect(dialog.textContent).to.contain('Stop sharing with Ledgerleaf Budget?');
-    expect(dialog.textContent).to.contain('will no longer be able to access your accounts');
-    expect(dialog.textContent).to.contain('is not deleted');
-    expect(dialog.textContent).to.contain('contact Ledgerleaf Budget');
+    expect(dialog.textContent).to.contain('will no longer be able to see');
+    expect(dialog.textContent).to.contain('must delete or de-identify the data it already received and no longer needs, under its own policy');
+    expect(dialog.textContent).to.contain('Before you stop, check with Ledgerleaf Budget whether its service to you will be affected.');
     await expect(el).to.be.accessible();
 
     await press('Escape');

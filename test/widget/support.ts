@@ -20,7 +20,7 @@ async function call(method: string, path: string, body?: unknown) {
   return res.json();
 }
 
-export type DemoUser = 'alex' | 'sam' | 'new' | 'many50';
+export type DemoUser = 'alex' | 'sam' | 'new' | 'many50' | 'many200';
 
 export const login = (username: DemoUser) => call('POST', '/demo/login', { username, password: 'demo' });
 export const logout = () => call('POST', '/demo/logout', {});
@@ -85,7 +85,7 @@ export const $$ = <T extends Element = HTMLElement>(el: ConsentManager, selector
 
 /** The card of the app with this exact name. */
 export function card(el: ConsentManager, app: string) {
-  const found = $$(el, 'li.app').find((li) => li.querySelector('h3')?.textContent?.trim() == app);
+  const found = $$(el, 'li.app[data-id]').find((li) => li.querySelector('[part~="app-name"]')?.textContent?.trim() == app);
   if (!found) throw new Error(`no card for ${app}`);
   return found;
 }

@@ -22,7 +22,7 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
     const harborline = card(el, 'Harborline Lending');
     expect(harborline.querySelector('[part~="badge"]')!.textContent).to.equal('Stopping…');
     for (const sw of harborline.querySelectorAll('[role="switch"]')) expect(sw.getAttribute('aria-disabled')).to.equal('true');
-    expect(control(el, 'Share new accounts with Fernpay').getAttribute('aria-disabled')).to.equal('false', 'other apps stay operable');
+    expect(control(el, 'Share new accounts automatically: Fernpay').getAttribute('aria-disabled')).to.equal('false', 'other apps stay operable');
     await expect(el).to.be.accessible();
     expect((await stats()).revoke).to.equal(0, 'nothing sent during the window');
     expect(events.counts()).to.include({ 'consent-before-stop': 1, 'consent-stop': 0 });
@@ -33,7 +33,9 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
     expect($(el, '[part~="undo"]')).to.equal(null);
     expect((await stats()).revoke).to.equal(1);
     expect(events.counts()['consent-stop']).to.equal(1);
-    expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus followed the app from the Undo button it lost');
+    expect(focused(el)?.textContent?.trim(), 'focus went to the outcome left where the app was, from the Undo it lost').to.equal(
+      '✓ You stopped sharing with Harborline Lending.',
+    );
   });
 
   it('takes the stop back with Undo, so no stop ever reaches the upstream', async () => {

@@ -29,6 +29,12 @@ export class ConsentRecord extends LitElement {
   /** The changes the upstream confirmed during this visit, oldest first. */
   @property({ attribute: false }) changes: VisitChange[] = [];
 
+  /** What each app can see (the bank's directory, in the words shown), for the download. */
+  @property({ attribute: false }) seen?: (c: Consent) => string[] | undefined;
+
+  /** The level of its heading (`<consent-manager>`'s `heading-level`). */
+  @property({ type: Number }) level = 2;
+
   /** The BCP 47 tag dates are formatted for. */
   @property() locale = 'en';
 
@@ -36,7 +42,7 @@ export class ConsentRecord extends LitElement {
   @property({ attribute: false }) strings: Partial<Strings> = {};
 
   private download() {
-    save(receiptOf(this.consents, this.changes));
+    save(receiptOf(this.consents, this.changes, this.seen));
   }
 
   override render() {
@@ -44,10 +50,10 @@ export class ConsentRecord extends LitElement {
     const when = (iso: string) => formatDate(iso, this.locale, true);
     const { changes } = this;
     return html`<section aria-labelledby="record">
-      <h2 id="record">${t.record}</h2>
+      <h2 id="record" aria-level=${this.level}>${t.record}</h2>
       <p>${fill(t.asOf, { date: when(new Date().toISOString()) })}</p>
       ${changes.length
-        ? html`<h3>${t.visit}</h3>
+        ? html`<h3 aria-level=${this.level + 1}>${t.visit}</h3>
             <ul class="dots">
               ${changes.map(
                 (ch) =>

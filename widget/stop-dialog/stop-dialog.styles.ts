@@ -15,17 +15,25 @@ export const dialogStyles = css`
     background: var(--_bg);
     font: 1rem/1.5 var(--consent-font, system-ui, sans-serif);
   }
+  dialog[open],
   dialog > div {
     display: grid;
     gap: var(--_gap);
+  }
+  #text {
+    gap: 0.5rem;
   }
   dialog ul {
     list-style: disc;
     padding-left: 1.5rem;
   }
+  /* Cancel and confirm: the same size, weight and border, one outlined, one filled. */
   .danger {
     border-color: var(--_danger);
     color: var(--_on-danger);
     background: var(--_danger);
+  }
+  ::slotted(*) {
+    margin: 0;
   }
 `;

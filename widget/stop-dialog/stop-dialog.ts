@@ -9,9 +9,11 @@ import { controls } from '../styles.js';
 import { dialogStyles } from './stop-dialog.styles.js';
 
 /**
- * The confirmation before sharing stops: one app, one the customer does not recognize (`fraud`), or every app. It
- * names the apps, says which accounts and data stop and what happens to data already shared; Cancel is as prominent
- * as Confirm. A part of `<consent-manager>`, which sets its properties and opens it; its outcome comes up as an event.
+ * The confirmation before sharing stops: one app, one the customer does not recognize (`fraud`), or several. It
+ * names the apps, asks the customer to check with the app whether its service will be affected, says which data and
+ * accounts stop, that auto-sharing of new accounts ends, and what happens to data already shared (the app must delete
+ * or de-identify what it no longer needs, under its own policy), with the app's deletion link when the bank has one;
+ * Cancel is as prominent as Confirm (same size, weight and border). A part of `<consent-manager>`, which sets its properties and opens it; its outcome comes up as an event.
  *
  * @tag consent-stop-dialog
  * @summary The "Stop sharing" confirmation of `<consent-manager>` (a native modal `<dialog>`).
@@ -20,7 +22,10 @@ import { dialogStyles } from './stop-dialog.styles.js';
  * @event consent-dialog-cancel - The customer closed the dialog without confirming (Cancel, Escape). Bubbles within
  *   `<consent-manager>`'s shadow root only.
  *
+ * @slot help - The bank's phone number or chat (`<consent-manager>` passes its own `help` slot on).
+ *
  * @csspart dialog - The `<dialog>`.
+ * @csspart link - The app's link for deleting the customer's data.
  * @csspart button - Both buttons.
  * @csspart confirm-button - The confirming button.
  *
@@ -32,6 +37,12 @@ export class ConsentStopDialog extends LitElement {
 
   /** The apps the dialog asks about: one, or every app for "stop sharing with every app". */
   @property({ attribute: false }) consents: Consent[] = [];
+
+  /** What each of `consents` can see, in the words shown (undefined: the bank's directory does not say). */
+  @property({ attribute: false }) seen: (string[] | undefined)[] = [];
+
+  /** Where to ask each of `consents` to delete the customer's data (a vetted URL), when the bank has one. */
+  @property({ attribute: false }) deletion: (string | undefined)[] = [];
 
   /** The customer said they do not recognize the (one) app: the words of the fraud hand-over. */
   @property({ type: Boolean }) fraud = false;
@@ -72,25 +83,39 @@ export class ConsentStopDialog extends LitElement {
     if (!cs.length) return nothing;
     const { fraud } = this;
     const one = cs.length == 1;
-    const app = cs[0]!.application_name;
+    const c = cs[0]!;
+    const app = c.application_name;
     const n = cs.length;
+    const seen = this.seen[0];
+    const deletion = this.deletion[0];
+    const shared = c.accounts.filter((a) => a.enabled);
     return html`<h2 id="title">${fill(fraud ? t.fraudTitle : one ? t.dialogTitle : t.stopAllTitle, { app, n })}</h2>
       <div id="text">
-        ${fraud ? html`<p>${fill(t.fraudText, { app })}</p>` : nothing}
-        <p>${one ? fill(t.dialogStops, { app }) : t.stopAllStops}</p>
-        <ul>
-          ${one
-            ? cs[0]!.accounts.filter((a) => a.enabled).map(
-                (a) => html`<li>${a.nickname} ${fill(t.ending, { digits: lastDigits(a.account_number_display) })}</li>`,
-              )
-            : cs.map((c) => html`<li>${c.application_name}</li>`)}
-        </ul>
-        <p>${one ? fill(t.dialogKeeps, { app }) : t.stopAllKeeps}</p>
+        ${fraud ? html`<p>${fill(t.fraudText, { app })}</p>` : html`<p><strong>${one ? fill(t.dialogCheck, { app }) : t.stopAllCheck}</strong></p>`}
+        ${one
+          ? html`<p>${fill(t.dialogSees, { app })}</p>
+              ${seen ? html`<ul>${seen.map((d) => html`<li>${d}</li>`)}</ul>` : html`<p>${fill(t.canSeeUnknown, { app })}</p>`}
+              ${shared.length
+                ? html`<p>${t.dialogAccounts}</p>
+                    <ul>
+                      ${shared.map((a) => html`<li>${a.nickname} ${fill(t.ending, { digits: lastDigits(a.account_number_display) })}</li>`)}
+                    </ul>`
+                : html`<p>${fill(t.dialogNoAccounts, { app })}</p>`}
+              <p>${fill(t.dialogAuto, { app })}</p>
+              <p>${fill(t.dialogKeeps, { app })}</p>
+              ${deletion ? html`<p><a part="link" href=${deletion}>${fill(t.deletion, { app })}</a></p>` : nothing}`
+          : html`<p>${t.stopAllStops}</p>
+              <ul>
+                ${cs.map((c) => html`<li>${c.application_name}</li>`)}
+              </ul>
+              <p>${t.stopAllAuto}</p>
+              <p>${t.stopAllKeeps}</p>`}
       </div>
+      <slot name="help"></slot>
       <div class="actions">
         <button type="button" class="btn" part="button" autofocus @click=${() => this.dialog.close()}>${t.cancel}</button>
         <button type="button" class="btn danger" part="button confirm-button" @click=${() => this.dialog.close('stop')}>
-          ${fraud ? t.fraudConfirm : one ? t.confirm : t.stopAll}
+          ${fraud ? t.fraudConfirm : one ? t.confirm : fill(t.stopAllN, { n })}
         </button>
       </div>`;
   }

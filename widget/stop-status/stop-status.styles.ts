@@ -4,13 +4,11 @@ export const statusStyles = css`
   :host {
     display: contents;
   }
+  /* Not sticky: a bar stuck over the page would cover the control that has focus (WCAG 2.4.11). */
   .undo {
-    position: sticky;
-    top: 0;
-    z-index: 1;
     display: grid;
     gap: 0.5rem;
-    margin-bottom: var(--_gap);
+    margin-top: var(--_gap);
   }
   .undo:empty {
     display: none;

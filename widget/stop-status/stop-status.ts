@@ -50,6 +50,9 @@ export class ConsentStopStatus extends LitElement {
   /** The bank's fraud-report page (`https:` or same-origin, else no link). */
   @property({ attribute: 'fraud-href' }) fraudHref?: string;
 
+  /** The level of its headings (`<consent-manager>`'s `heading-level`). */
+  @property({ type: Number }) level = 2;
+
   /** Words over English (`<consent-manager>` passes the page's language and overrides). */
   @property({ attribute: false }) strings: Partial<Strings> = {};
 
@@ -69,7 +72,7 @@ export class ConsentStopStatus extends LitElement {
     const { ids, done, failed } = run;
     const name = (id: string) => this.consents.find((c) => c.id == id)?.application_name;
     return html`<section class="notice" part="progress" aria-labelledby="progress-title">
-      <h2 id="progress-title">${t.stopAll}</h2>
+      <h2 id="progress-title" aria-level=${this.level}>${t.stopAll}</h2>
       <progress max=${ids.length} .value=${done.length} aria-label=${fill(t.progress, { done: done.length, n: ids.length })}></progress>
       <ul class="rows">
         ${ids.map(
