@@ -5,7 +5,7 @@
  * which the element adopts when it arrives.
  */
 import { css, html, nothing } from 'lit';
-import type { Consent } from '../contract/consent.js';
+import type { Consent } from '@consent-manager/contract';
 import { heading, logo, status, type CardContext } from './app-card.js';
 import { formatDate, formatRelative } from './format.js';
 import { fill } from './strings.js';
