@@ -54,7 +54,9 @@ describe('stopping sharing with every app', () => {
     expect((await upstreamConsents()).every((c) => c.revoked_at)).to.equal(true);
   });
 
-  it('names the apps it could not stop and retries only those', async () => {
+  it('names the apps it could not stop and retries only those', async function () {
+    // Two rounds of stops with retries and backoff: slow on a busy machine.
+    this.timeout(20_000);
     const el = await mount();
     // Each failing stop is tried three times by the widget: the first two apps fail, the rest go through.
     await setFaults({ endpoint: 'revoke', kind: 'error', status: 500, next: 6 });
