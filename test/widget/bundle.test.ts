@@ -13,12 +13,13 @@ const DROP_IN_FILE = /^\/widget\/dist\/consent-manager[\w.-]*\.js$/;
 /** product.md: what a page loads before the first list, and what a bundler user gets, at most 16 KB gzipped each. */
 const BUDGET = 16 * 1024;
 /**
- * How far above the goal each figure may be today, so that growth is caught; 0 once met. Not met yet (2026-11-30:
- * 16,745 B / 17,588 B / 17,207 B): the drop-in file alone is 16.7 KB (Lit 7.6 KB, @lit/task 1 KB, the API client 2 KB,
- * the shell, cards, words and styles), a Spanish page adds its first screen's words (0.85 KB), and a bundler's build
- * of the library output comes out 0.5 KB larger than the drop-in file.
+ * How far above the goal each figure may be today, so that growth is caught; 0 once met. Not met (2026-11-30, after
+ * issue 14's words: 19,032 B / 20,167 B / 19,471 B): the drop-in file alone is 16.7 KB before issue 14 (Lit 7.6 KB,
+ * @lit/task 1 KB, the API client 2 KB, the shell, cards, words and styles); issue 14 put "what this app can see",
+ * true state words, the filters and the heading levels on every first screen (+2.3 KB); a Spanish page adds its first
+ * screen's words, and a bundler's build of the library output comes out 0.5 KB larger than the drop-in file.
  */
-const OVER = { en: 512, es: 1344, bundler: 960 };
+const OVER = { en: 2816, es: 3968, bundler: 3328 };
 
 /**
  * The drop-in files `performance` saw requested (the bundle and its chunks, `consent-manager-<name>-<hash>.js`),
