@@ -12,7 +12,12 @@ import { startTestDemo } from './test/support/demo.ts';
 import { bundlerBuild, distSizes } from './test/support/first-screen.ts';
 
 const port = await freePort();
-const demo = await startTestDemo({ publicUrl: `http://localhost:${port}` });
+// Every widget test acts as the same few customers within a minute (and each sandbox reset or logout costs a token
+// fetch): the per-customer read and token limits would trip.
+const demo = await startTestDemo({
+  publicUrl: `http://localhost:${port}`,
+  env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' },
+});
 const backend = new URL(demo.ownUrl);
 const PROXIED = /^\/(consent|demo|mx)(\/|$)/;
 

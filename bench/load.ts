@@ -44,7 +44,7 @@ if (process.argv.includes('--serve')) {
       // Per-customer limits protect MX from one customer's burst; this load is 1,000 customers each clicking
       // far faster than a person can, so the limits are raised to measure the system rather than the limiter.
       RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_TOKEN_PER_MINUTE: '1000000',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '1000000', RATE_LIMIT_READS_PER_MINUTE: '1000000',
       SESSION_IDLE_MINUTES: '60',
     },
   });

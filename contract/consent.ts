@@ -36,6 +36,11 @@ export interface TokenResponse {
   api_base: string;
   /** Present and true when the BFF is configured for single-use MX tokens: use it for one call only. */
   single_use?: boolean;
+  /**
+   * Opaque; changes whenever the bank session or its customer changes. A widget that sees it change drops what it
+   * holds from the earlier session (its list, its tokens) and uses nothing of it again.
+   */
+  session: string;
 }
 
 /** Optional `POST {bff}/token` body: the token MX just refused, so the BFF stops handing it out. */

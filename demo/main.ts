@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, onShutdown } from '@consent-manager/bff/standa
 import { startDemo } from './server.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireUpstream: false });
+  // The demo shows both ways the widget can work; a bank's own BFF relays only (proxy) unless it opts in.
+  const config = loadConfig({ CONSENT_MODE: 'both', ...process.env }, { requireUpstream: false });
   const demo = await startDemo({ config });
   const users = ['alex (8 apps, 2 stopped)', 'sam (1 app)', 'new (no apps)', 'many50', 'many200', 'mallory (hostile data)'];
   console.log([

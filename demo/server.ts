@@ -42,7 +42,7 @@ const bundleDir = () => fileURLToPath(new URL('./dist/', import.meta.resolve('@c
 export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const { server, url: ownUrl } = await listen(config.port, config.host);
+  const { server, url: ownUrl } = await listen(config.port, config.host, undefined, { maxConnections: config.maxConnections });
   const publicUrl = opts.publicUrl ?? ownUrl;
 
   let sandbox: Sandbox | undefined;

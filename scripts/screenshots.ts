@@ -54,7 +54,7 @@ async function shoot(browser: Browser, base: string, shot: Shot): Promise<void> 
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ PORT: '0', NODE_ENV: 'test' }, { requireUpstream: false });
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', CONSENT_MODE: 'both' }, { requireUpstream: false });
   const [browser, demo] = await Promise.all([launchChromium(), startDemo({ config, logger: createLogger('silent') })]);
   try {
     await mkdir(DOCS, { recursive: true });

@@ -15,6 +15,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HTTP_MAX_CONNECTIONS: positiveInt.default(1_024),
   CONSENT_MOUNT_PATH: z.string().regex(/^\/[\w/-]*$/, 'must be a path like /consent').default('/consent'),
   MX_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   MX_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -25,7 +26,10 @@ const envSchema = z.object({
   MX_CONNECT_TIMEOUT_MS: positiveInt.default(2_000),
   MX_HEADERS_TIMEOUT_MS: positiveInt.default(5_000),
   MX_BODY_TIMEOUT_MS: positiveInt.default(5_000),
-  CONSENT_MODE: z.enum(['direct', 'proxy', 'both']).default('both'),
+  MX_DEADLINE_MS: positiveInt.default(10_000),
+  MX_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
+  // Direct mode hands MX tokens to browsers, each valid at MX until its exp: a bank opts into it.
+  CONSENT_MODE: z.enum(['direct', 'proxy', 'both']).default('proxy'),
   ALLOWED_ORIGINS: list.default([]),
   SESSION_SECRET: z.string().optional(),
   SESSION_CUSTOMER_KEY: z.string().min(1).default('customerId'),
@@ -35,6 +39,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_TOKEN_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_WRITES_PER_MINUTE: positiveInt.default(60),
+  RATE_LIMIT_READS_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_IN_FLIGHT_PER_CUSTOMER: positiveInt.default(4),
   // Instances that share sessions must agree on it; a second deployment on the same Redis picks its own.
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits, or _ : . -').default('consent:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,6 +50,8 @@ export interface BffConfig {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /** Connections the HTTP server holds at once; more are refused. */
+  maxConnections: number;
   mountPath: string;
   mx: {
     /** Absent only where the caller provides an embedded sandbox (the demo). */
@@ -54,7 +62,8 @@ export interface BffConfig {
     clientId?: string;
     clientSecret?: string;
     singleUseTokens: boolean;
-    timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+    timeouts: { connectMs: number; headersMs: number; bodyMs: number; deadlineMs: number };
+    maxResponseBytes: number;
   };
   mode: 'direct' | 'proxy' | 'both';
   allowedOrigins: string[];
@@ -66,7 +75,7 @@ export interface BffConfig {
     secureCookie: boolean;
   };
   trustProxy: boolean | number | string;
-  limits: { tokenPerMinute: number; writesPerMinute: number };
+  limits: { tokenPerMinute: number; readsPerMinute: number; writesPerMinute: number; inFlightPerCustomer: number };
   /** Absent without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: the in-memory stores serve one machine. */
   redis?: RedisConnectionSettings;
   /** Starts every key this BFF writes to Redis (sessions, tokens, locks, rate limits). */
@@ -120,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    maxConnections: e.HTTP_MAX_CONNECTIONS,
     mountPath: e.CONSENT_MOUNT_PATH.replace(/\/+$/, '') || '/consent',
     mx: {
       baseUrl: e.MX_BASE_URL,
@@ -128,7 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
       clientId: e.MX_CLIENT_ID,
       clientSecret: e.MX_CLIENT_SECRET,
       singleUseTokens: e.MX_SINGLE_USE_TOKENS,
-      timeouts: { connectMs: e.MX_CONNECT_TIMEOUT_MS, headersMs: e.MX_HEADERS_TIMEOUT_MS, bodyMs: e.MX_BODY_TIMEOUT_MS },
+      timeouts: {
+        connectMs: e.MX_CONNECT_TIMEOUT_MS, headersMs: e.MX_HEADERS_TIMEOUT_MS, bodyMs: e.MX_BODY_TIMEOUT_MS, deadlineMs: e.MX_DEADLINE_MS,
+      },
+      maxResponseBytes: e.MX_MAX_RESPONSE_BYTES,
     },
     mode: e.CONSENT_MODE,
     allowedOrigins: e.ALLOWED_ORIGINS,
@@ -140,7 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
       secureCookie: e.COOKIE_SECURE ?? production,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    limits: { tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
+    limits: {
+      tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE,
+      readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
+      writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+      inFlightPerCustomer: e.RATE_LIMIT_IN_FLIGHT_PER_CUSTOMER,
+    },
     redis: redis.settings,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,

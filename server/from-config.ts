@@ -21,7 +21,13 @@ export function routerOptionsFromConfig(config: BffConfig, mx?: MxEndpoint): Con
     clientSecret: config.mx.clientSecret!,
   };
   return {
-    upstream: { ...endpoint, version: config.mx.version, timeouts: config.mx.timeouts, singleUseTokens: config.mx.singleUseTokens },
+    upstream: {
+      ...endpoint,
+      version: config.mx.version,
+      timeouts: config.mx.timeouts,
+      maxResponseBytes: config.mx.maxResponseBytes,
+      singleUseTokens: config.mx.singleUseTokens,
+    },
     mode: config.mode,
     allowedOrigins: config.allowedOrigins,
     limits: config.limits,

@@ -1,8 +1,40 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function listen(port: number, host: string, handler?: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
+/** How long and how many: Node's defaults let a slow request body hold a socket for five minutes. */
+export interface ServerLimits {
+  /** Until the request's headers are in. */
+  headersTimeoutMs: number;
+  /** Until the whole request, body included, is in (our bodies are a few hundred bytes). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused at once. */
+  maxConnections: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_024,
+};
+
+export async function listen(
+  port: number,
+  host: string,
+  handler?: RequestListener,
+  limits: Partial<ServerLimits> = {},
+): Promise<{ server: Server; url: string }> {
+  const l = { ...SERVER_LIMITS, ...limits };
+  const server = createServer({
+    headersTimeout: l.headersTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    // Node checks the two timeouts above every 30 s by default, which would let a slow request run 30 s over.
+    connectionsCheckingInterval: Math.min(1_000, l.headersTimeoutMs),
+  }, handler);
+  server.maxConnections = l.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     ...shared.router,
   });
   const app = createBffApp({ config, sessionSecret: config.session.secret, logger, router, ...shared.app });
-  const { server, url } = await listen(config.port, config.host, app);
+  const { server, url } = await listen(config.port, config.host, app, { maxConnections: config.maxConnections });
   logger.info({ url, mount: config.mountPath, mode: config.mode }, 'consent BFF listening');
   onShutdown(async () => {
     await closeGracefully(server);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
+import { MemoryStore, rateLimit, type Options as RateLimitOptions, type Store as RateLimitStore } from 'express-rate-limit';
 import { consentPaths, type ConsentMode, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
 import { csrfGuard } from './csrf.js';
 import { HttpError, sendError } from './errors.js';
+import { TooManyInFlightError } from './in-flight.js';
 import type { Logger } from './logger.js';
-import { createTokenBroker } from './token-broker.js';
+import { createTokenBroker, TokenFetchLimitedError, tokenFetchLimit } from './token-broker.js';
 import { createMemoryTokenStore, TokenWaitTimeoutError, type TokenStore } from './token-store.js';
 import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
 import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
@@ -20,14 +21,26 @@ export interface ConsentRouterOptions {
   };
   /** The customer's `openid_connect_user_id` for this request; default: `req.session.customerId`. */
   getCustomerId?: (req: Request) => string | undefined | Promise<string | undefined>;
-  /** `direct`: hand tokens to the widget; `proxy`: relay the consent calls; `both` (default). */
+  /**
+   * `proxy` (default): relay the consent calls, no token reaches the browser. `direct` or `both` hand MX tokens to
+   * the widget: a token handed out stays valid at MX until its `exp`, whatever the bank's logout does.
+   */
   mode?: ConsentMode | 'both';
   /** Origins besides this server's own that may call the router (the page embedding the widget). */
   allowedOrigins?: string[];
-  limits?: { tokenPerMinute?: number; writesPerMinute?: number; bodyBytes?: number };
+  limits?: {
+    /** Upstream token fetches per customer, whichever route needs the token (default 30). */
+    tokenPerMinute?: number;
+    /** `GET` list and `POST /token` requests per customer (default 120). */
+    readsPerMinute?: number;
+    writesPerMinute?: number;
+    /** Consent calls one customer may have in flight upstream (default 4). */
+    inFlightPerCustomer?: number;
+    bodyBytes?: number;
+  };
   /** Shared stores for several instances (Redis); in-memory, bounded, when absent. */
   tokenStore?: TokenStore;
-  /** A new store per limiter (`token`, `write`): express-rate-limit refuses one store shared by two limiters. */
+  /** A new store per limiter (`token-fetch`, `read`, `write`): express-rate-limit refuses one store shared by two limiters. */
   rateLimitStore?: (limiter: string) => RateLimitStore;
   logger?: Logger;
 }
@@ -42,10 +55,23 @@ type Action = 'auto_share' | 'account' | 'stop';
 
 /** The BFF a bank mounts: `app.use('/consent', createConsentRouter(opts))`, after its own session middleware. */
 export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
-  const mode = opts.mode ?? 'both';
+  const mode = opts.mode ?? 'proxy';
   const upstream = createUpstreamClient(opts.upstream);
   const tokenStore = opts.tokenStore ?? createMemoryTokenStore();
-  const broker = createTokenBroker({ upstream, store: tokenStore, singleUse: opts.upstream.singleUseTokens });
+  const fetches = opts.rateLimitStore?.('token-fetch') ?? new MemoryStore();
+  const fetchesReady = fetches.init?.({ windowMs: 60_000 } as RateLimitOptions);
+  const broker = createTokenBroker({
+    upstream,
+    store: tokenStore,
+    singleUse: opts.upstream.singleUseTokens,
+    inFlightPerCustomer: opts.limits?.inFlightPerCustomer,
+    beforeFetch: tokenFetchLimit({
+      increment: async (key) => {
+        await fetchesReady;
+        return fetches.increment(key);
+      },
+    }, opts.limits?.tokenPerMinute ?? 30),
+  });
   const publicApiBase = opts.upstream.publicBaseUrl
     ? createPublicApiBase(opts.upstream.publicBaseUrl, opts.upstream.version)
     : upstream.apiBase;
@@ -79,9 +105,12 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
     },
   });
 
+  let readLimiter: RequestHandler | undefined;
+  const reads = () => (readLimiter ??= limiter('read', opts.limits?.readsPerMinute ?? 120));
+
   if (mode !== 'proxy') {
     const tokenJson = express.json({ limit: 8 * 1024, strict: true });
-    router.post('/token', limiter('token', opts.limits?.tokenPerMinute ?? 30), tokenJson, async (req, res) => {
+    router.post('/token', reads(), tokenJson, async (req, res) => {
       const customerId = res.locals.customerId as string;
       // The widget names a token MX refused before its exp (revoked, or single-use upstream); dropping it only
       // if it is still the cached one means a customer can evict nothing but their own stale token.
@@ -92,6 +121,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
         access_token: token.token,
         expires_at: new Date(token.expiresAt).toISOString(),
         api_base: publicApiBase,
+        session: sessionMarker(req, customerId),
         ...(opts.upstream.singleUseTokens ? { single_use: true } : {}),
       };
       res.set('Cache-Control', 'no-store').json(body);
@@ -106,7 +136,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
       let outcome = 'failed';
       let status: number | undefined;
       try {
-        const answer = await broker.call(customerId, call).catch(rethrowUpstream);
+        const answer = await broker.call(customerId, call, await abandoned(res)).catch(rethrowUpstream);
         status = answer.status;
         if (answer.status === 401) {
           throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
@@ -114,7 +144,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
         if (answer.status >= 500) throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
         if (answer.status >= 400) {
           outcome = 'rejected';
-          return relayUpstreamError(res, answer.status, answer.body);
+          return relayUpstreamError(res, answer.status);
         }
         outcome = 'applied';
         res.set('Cache-Control', 'no-store').status(answer.status).json(answer.body);
@@ -128,7 +158,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
       }
     };
 
-    router.get('/api/consent_management', async (_req, res) => {
+    router.get('/api/consent_management', reads(), async (_req, res) => {
       await relay(res, { method: 'GET', path: consentPaths.list() });
     });
     router.put('/api/consent_management/:id/accounts', writes, json, async (req, res) => {
@@ -173,20 +203,63 @@ function createPublicApiBase(baseUrl: string, version: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/api/${encodeURIComponent(version)}`;
 }
 
-/** MX's own error body is not ours; keep its status, our shape, and its message when it is plain text. */
-function relayUpstreamError(res: Response, status: number, body: unknown): void {
-  const upstreamMessage = (body as { error?: { message?: unknown } } | null)?.error?.message;
-  const message = typeof upstreamMessage === 'string' && upstreamMessage.length <= 200
-    ? upstreamMessage
-    : 'The consent service rejected the request.';
-  const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : status === 400 ? 'upstream_bad_request' : 'upstream_rejected';
+/**
+ * Aborts when the browser goes away before its answer is sent, so the upstream call it started ends too. Resolves
+ * after the event loop has polled its sockets once more: a request read just before its connection closed is under
+ * way while the close still waits in the socket, so it is read first and an abandoned request reaches nothing upstream.
+ */
+async function abandoned(res: Response): Promise<AbortSignal> {
+  const left = new AbortController();
+  const socket = res.socket;
+  if (!socket || socket.destroyed || socket.readableEnded) left.abort();
+  else {
+    const leave = () => {
+      if (!res.writableFinished) left.abort();
+    };
+    res.once('close', leave);
+    socket.once('end', leave);
+    res.once('finish', () => socket.off('end', leave));
+  }
+  // The second turn's check phase comes after a poll phase, in which a close that arrived meanwhile is read.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  return left.signal;
+}
+
+/**
+ * Changes whenever the session (where the bank's session middleware names it, as express-session does) or its
+ * customer does, and says nothing about either: the widget compares it across token answers and never uses a token,
+ * or a list, from an earlier session (`TokenResponse.session`).
+ */
+function sessionMarker(req: Request, customerId: string): string {
+  return createHash('sha256').update(`${req.sessionID ?? ''}\0${customerId}`).digest('base64url').slice(0, 22);
+}
+
+/** MX's status, in our words: MX's own text may say anything, and never reaches the browser. */
+const UPSTREAM_REFUSALS: Record<number, [code: string, message: string]> = {
+  400: ['upstream_bad_request', 'The consent service could not accept this change.'],
+  404: ['not_found', 'This app or account is not among your connections.'],
+  409: ['conflict', 'This app no longer shares data, so it cannot be changed.'],
+};
+
+function relayUpstreamError(res: Response, status: number): void {
+  const [code, message] = UPSTREAM_REFUSALS[status] ?? ['upstream_rejected', 'The consent service refused the request.'];
   sendError(res, status, code, message);
 }
 
 function rethrowUpstream(err: unknown): never {
   if (err instanceof TokenWaitTimeoutError) throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
+  if (err instanceof TokenFetchLimitedError) {
+    throw new HttpError(429, 'rate_limited', `Too many requests; try again in ${err.retryAfterSeconds} s.`,
+      { 'Retry-After': String(err.retryAfterSeconds) });
+  }
+  if (err instanceof TooManyInFlightError) {
+    throw new HttpError(429, 'too_many_in_flight', 'Too many requests at once; try again in a moment.', { 'Retry-After': '1' });
+  }
   if (!(err instanceof UpstreamError)) throw err;
   switch (err.kind) {
+    case 'too_large': throw new HttpError(502, 'upstream_too_large', 'The consent service sent an answer too large to use.');
+    // Nobody is waiting for this answer; the status is for the request log.
+    case 'aborted': throw new HttpError(499, 'client_closed', 'The request was abandoned.');
     case 'timeout': throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
     case 'auth_rejected': throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
     case 'customer_unknown': throw new HttpError(404, 'customer_unknown', 'The consent service does not know this customer.');

@@ -1,5 +1,29 @@
 import type { ConsentCall, UpstreamClient, UpstreamResponse } from './upstream.js';
+import { createInFlightLimit } from './in-flight.js';
 import type { CachedToken, TokenStore } from './token-store.js';
+
+/** The customer asked for more upstream token fetches than the limit allows; nothing was sent to MX. */
+export class TokenFetchLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('upstream token fetch limit reached for this customer');
+    this.name = 'TokenFetchLimitedError';
+  }
+}
+
+/** What the fetch limit needs of a rate-limit store (express-rate-limit's memory store, rate-limit-redis). */
+export interface HitCounter {
+  increment(key: string): Promise<{ totalHits: number; resetTime?: Date }>;
+}
+
+/** Counts each upstream token fetch against `perWindow` per customer, whichever route needed the token. */
+export function tokenFetchLimit(counter: HitCounter, perWindow: number, now: () => number = Date.now) {
+  return async (customerId: string): Promise<void> => {
+    const { totalHits, resetTime } = await counter.increment(`token-fetch:${customerId}`);
+    if (totalHits > perWindow) {
+      throw new TokenFetchLimitedError(resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - now()) / 1000)) : 60);
+    }
+  };
+}
 
 export interface TokenBrokerOptions {
   upstream: Pick<UpstreamClient, 'requestToken' | 'consent'>;
@@ -11,13 +35,20 @@ export interface TokenBrokerOptions {
   /** Lifetime assumed when the token's `exp` cannot be read (MX documents five minutes). */
   fallbackLifetimeMs?: number;
   now?: () => number;
+  /** Called before every upstream token fetch; throws (TokenFetchLimitedError) to refuse it. */
+  beforeFetch?: (customerId: string) => Promise<void>;
+  /** Consent calls one customer may have in flight upstream at once (default 4). */
+  inFlightPerCustomer?: number;
 }
 
 export interface TokenBroker {
   /** A token for this customer: the cached one while it is fresh enough, else one fetch shared by all callers. */
   token(customerId: string): Promise<CachedToken>;
-  /** Makes a consent call with the customer's token; after a 401 the token is dropped and the call retried once. */
-  call(customerId: string, call: ConsentCall): Promise<UpstreamResponse>;
+  /**
+   * Makes a consent call with the customer's token; after a 401 the token is dropped and the call made once more
+   * with a fresh one (a stale token, not a failure: the broker repeats nothing else). `signal`: the caller left.
+   */
+  call(customerId: string, call: ConsentCall, signal?: AbortSignal): Promise<UpstreamResponse>;
   /** Forgets the customer's cached token (logout), or only `token` if given and still cached (refused by MX). */
   evict(customerId: string, token?: string): Promise<void>;
 }
@@ -29,8 +60,10 @@ export function createTokenBroker(opts: TokenBrokerOptions): TokenBroker {
   const now = opts.now ?? Date.now;
   const skew = opts.refreshBeforeExpiryMs ?? 60_000;
   const fallback = opts.fallbackLifetimeMs ?? 300_000;
+  const inFlight = createInFlightLimit(opts.inFlightPerCustomer ?? 4);
 
   async function fetchFresh(customerId: string): Promise<CachedToken> {
+    await opts.beforeFetch?.(customerId);
     const token = await upstream.requestToken(customerId);
     return { token, expiresAt: readExpiry(token) ?? now() + fallback };
   }
@@ -53,14 +86,14 @@ export function createTokenBroker(opts: TokenBrokerOptions): TokenBroker {
 
   return {
     token,
-    async call(customerId, call) {
+    call: (customerId, call, signal) => inFlight.run(customerId, async () => {
       const first = await token(customerId);
-      const res = await upstream.consent(call, first.token);
+      const res = await upstream.consent(call, first.token, signal);
       if (res.status !== 401) return res;
       if (!opts.singleUse) await store.delete(key(customerId), first.token);
       const second = await token(customerId);
-      return upstream.consent(call, second.token);
-    },
+      return upstream.consent(call, second.token, signal);
+    }),
     evict: (customerId, token) => store.delete(key(customerId), token),
   };
 }

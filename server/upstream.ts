@@ -7,6 +7,8 @@ export interface UpstreamTimeouts {
   headersMs: number;
   /** Between body chunks. */
   bodyMs: number;
+  /** The whole call, from sending to the last byte of the answer (default 10 s): a dripping answer ends here. */
+  deadlineMs?: number;
 }
 
 export interface UpstreamOptions {
@@ -16,10 +18,12 @@ export interface UpstreamOptions {
   clientId: string;
   clientSecret: string;
   timeouts: UpstreamTimeouts;
-  /** Extra attempts for calls that are safe to repeat (see `consent`). */
-  retries?: number;
-  retryDelayMs?: number;
+  /** Connections for the consent calls (default 64). */
   connections?: number;
+  /** Connections kept apart for token requests, so consent calls cannot starve them (default 8). */
+  tokenConnections?: number;
+  /** An answer larger than this is refused unread (default 1 MB). */
+  maxResponseBytes?: number;
 }
 
 export interface UpstreamResponse {
@@ -27,7 +31,8 @@ export interface UpstreamResponse {
   body: unknown;
 }
 
-export type UpstreamFailure = 'timeout' | 'unavailable' | 'bad_response' | 'auth_rejected' | 'customer_unknown';
+export type UpstreamFailure =
+  | 'timeout' | 'unavailable' | 'bad_response' | 'too_large' | 'aborted' | 'auth_rejected' | 'customer_unknown';
 
 /** A failure talking to MX. Its message is written for logs and never includes credentials. */
 export class UpstreamError extends Error {
@@ -52,44 +57,51 @@ export interface UpstreamClient {
   /** `{baseurl}/api/{version}` as this server reaches it. */
   readonly apiBase: string;
   requestToken(customerId: string): Promise<string>;
-  consent(call: ConsentCall, token: string): Promise<UpstreamResponse>;
+  /** `signal` ends the call early (the browser went away); the deadline ends it anyway. */
+  consent(call: ConsentCall, token: string, signal?: AbortSignal): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const RETRYABLE_CODES = new Set([
+const FAILED_CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
 ]);
 
-/** One keep-alive pool per MX origin, with timeouts in seconds rather than undici's minutes. */
+/**
+ * Two keep-alive pools per MX origin, one for token requests and one for consent calls, with timeouts in seconds
+ * rather than undici's minutes. It never repeats a call: the widget is the one layer that retries (contract/retry.ts).
+ */
 export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   const base = new URL(opts.baseUrl);
   const prefix = `${base.pathname.replace(/\/+$/, '')}/api/${encodeURIComponent(opts.version)}`;
   const apiBase = `${base.origin}${prefix}`;
-  const pool = new Pool(base.origin, {
+  const pool = (connections: number) => new Pool(base.origin, {
     connect: { timeout: opts.timeouts.connectMs },
     headersTimeout: opts.timeouts.headersMs,
     bodyTimeout: opts.timeouts.bodyMs,
     keepAliveTimeout: 10_000,
-    connections: opts.connections ?? 64,
+    connections,
   });
+  const consentPool = pool(opts.connections ?? 64);
+  const tokenPool = pool(opts.tokenConnections ?? 8);
   const basic = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
-  const retries = opts.retries ?? 2;
-  const retryDelayMs = opts.retryDelayMs ?? 50;
+  const deadlineMs = opts.timeouts.deadlineMs ?? 10_000;
+  const maxBytes = opts.maxResponseBytes ?? 1024 * 1024;
 
-  async function send(method: string, path: string, headers: Record<string, string>, body?: string) {
+  async function send(via: Pool, method: string, path: string, headers: Record<string, string>, body?: string, signal?: AbortSignal) {
+    if (signal?.aborted) throw new UpstreamError('aborted', 'upstream call abandoned before it was sent: the client went away');
+    const deadline = AbortSignal.timeout(deadlineMs);
     try {
-      const res = await pool.request({
+      const res = await via.request({
         method: method as 'GET',
         path: `${prefix}${path}`,
         headers,
         body,
-        headersTimeout: opts.timeouts.headersMs,
-        bodyTimeout: opts.timeouts.bodyMs,
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
-      const text = await res.body.text();
-      return { status: res.statusCode, text };
+      return { status: res.statusCode, text: await readCapped(res.body, res.headers['content-length'], maxBytes) };
     } catch (err) {
+      if (signal?.aborted) throw new UpstreamError('aborted', 'upstream call abandoned: the client went away');
+      if (deadline.aborted) throw new UpstreamError('timeout', `upstream call exceeded its ${deadlineMs} ms deadline`);
       throw toUpstreamError(err);
     }
   }
@@ -97,10 +109,8 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   return {
     apiBase,
 
-    // No retry here: a lost token response cannot be told apart from a failed request, and the broker
-    // already retries once on a 401, which bounds the calls to MX's token endpoint per customer.
     async requestToken(customerId) {
-      const { status, text } = await send('POST', '/token', {
+      const { status, text } = await send(tokenPool, 'POST', '/token', {
         accept: 'application/json',
         'content-type': 'application/json',
         authorization: basic,
@@ -113,42 +123,45 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       return token;
     },
 
-    // Every consent call may be repeated after a lost response or a gateway error:
-    // - GET list reads only.
-    // - PUT accounts / accounts/{id} set an absolute value, so a second identical PUT leaves the same state.
-    // - PUT disable_app_sharing is one-way: a repeat cannot undo the stop (MX answers 200 or an error the
-    //   widget resolves by re-reading the list).
-    // Timeouts are not retried, so a slow upstream is reported within the configured bound.
-    async consent(call, token) {
+    async consent(call, token, signal) {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
       let body: string | undefined;
       if (call.body !== undefined) {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(call.body);
       }
-      for (let attempt = 0; ; attempt++) {
-        const last = attempt >= retries;
-        try {
-          const { status, text } = await send(call.method, call.path, headers, body);
-          if (RETRYABLE_STATUS.has(status) && !last) {
-            await delay(retryDelayMs * 2 ** attempt);
-            continue;
-          }
-          const parsed = parseJson(text);
-          if (parsed === undefined && status < 300) {
-            if (!last) continue;
-            throw new UpstreamError('bad_response', `consent ${call.method} answered ${status} with invalid JSON`, status);
-          }
-          return { status, body: parsed ?? null };
-        } catch (err) {
-          if (!(err instanceof UpstreamError) || err.kind !== 'unavailable' || last) throw err;
-          await delay(retryDelayMs * 2 ** attempt);
-        }
+      const { status, text } = await send(consentPool, call.method, call.path, headers, body, signal);
+      const parsed = parseJson(text);
+      if (parsed === undefined && status < 300) {
+        throw new UpstreamError('bad_response', `consent ${call.method} answered ${status} with invalid JSON`, status);
       }
+      return { status, body: parsed ?? null };
     },
 
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([consentPool.close(), tokenPool.close()]);
+    },
   };
+}
+
+/** Reads the answer up to `max` bytes; a larger one is dropped (its connection closed) rather than buffered. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, length: unknown, max: number): Promise<string> {
+  const tooLarge = () => new UpstreamError('too_large', `upstream answer larger than ${max} bytes`);
+  if (Number(length) > max) {
+    body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function toUpstreamError(err: unknown): UpstreamError {
@@ -158,7 +171,7 @@ function toUpstreamError(err: unknown): UpstreamError {
     return new UpstreamError('timeout', `upstream timed out (${(err as Error).name})`);
   }
   const code = (err as { code?: string }).code ?? '';
-  if (RETRYABLE_CODES.has(code) || err instanceof undiciErrors.SocketError) {
+  if (FAILED_CONNECTION_CODES.has(code) || err instanceof undiciErrors.SocketError) {
     return new UpstreamError('unavailable', `upstream connection failed (${code || 'socket'})`);
   }
   return new UpstreamError('unavailable', `upstream request failed (${code || (err as Error).name})`);
@@ -173,4 +186,3 @@ function parseJson(text: string): unknown {
   }
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms + Math.random() * ms));

@@ -1,5 +1,6 @@
 import { consentPaths, CSRF_HEADER } from '@consent-manager/contract';
 import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
+import { retry, RetryBudget } from '@consent-manager/contract/retry';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
 export class ApiError extends Error {
@@ -28,13 +29,15 @@ export interface ApiClient {
   beacon(consentId: string): void;
   /** Direct mode: holds a token ready, since a page that is going away has no time to ask for one. */
   arm(): Promise<void>;
+  /** Drops all that belongs to the session so far (the held token, which session it was): `reload()` calls it. */
+  forget(): void;
 }
 
 export interface ApiClientOptions {
   /** Where the BFF is mounted, e.g. `/consent`. */
   bff: string;
   mode: ConsentMode;
-  /** Attempts per call when the network or the server fails (default 3). */
+  /** Attempts per call when the network or the server fails (default 3), within the client's retry budget. */
   attempts?: number;
   /** First backoff delay in ms, doubled per attempt (default 250). */
   backoffMs?: number;
@@ -46,11 +49,11 @@ interface Token {
   auth: string;
   /** The MX API base, absolute. */
   base: string;
-  /** Epoch ms after which a new token is fetched first. */
+  /** Epoch ms after which the token is not used (the armed one only: every call asks for its own). */
   until: number;
 }
 
-/** Refresh this long before `expires_at`, so a token never expires in flight (or on a slow clock). */
+/** An armed token is not used this close to `expires_at`, so it never expires in flight (or on a slow clock). */
 const TOKEN_MARGIN_MS = 30_000;
 
 const isAccount = (a: ConsentAccount) =>
@@ -78,21 +81,34 @@ function consent(body: unknown): Consent {
 /** Worth another attempt: no answer at all, a garbled one, or a server-side failure. */
 const transient = (e: unknown) => e instanceof ApiError && (e.status >= 500 || e.status == 0);
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
-
 /**
  * The widget's only HTTP code. Both modes share it: `proxy` calls `${bff}/api` with the session cookie,
  * `direct` calls the MX base the BFF names with a bearer token that lives in this closure only.
+ *
+ * In direct mode every call first asks the BFF for the session's token (the BFF answers from its cache), so a
+ * bank logout or a change of customer shows on the very next call: the widget never uses a token, nor acts on a
+ * list, from an earlier session. It is the one layer that retries (see contract/retry.ts), within a budget.
  */
 export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, timeoutMs = 20_000 }: ApiClientOptions): ApiClient {
   bff = bff.replace(/\/+$/, '');
-  let cached: Token | undefined;
+  /** The BFF's marker of the session this client's list came from (`TokenResponse.session`). */
+  let session: string | undefined;
   let pending: Promise<Token> | undefined;
   let spare: Token | undefined;
+  /** The session ended (a 401 from the BFF, or another customer's token): nothing more is sent until `forget()`. */
+  let ended = false;
+  const budget = new RetryBudget();
+
+  function forget() {
+    session = spare = pending = undefined;
+    ended = false;
+  }
+
+  function end(message: string): never {
+    forget();
+    ended = true;
+    throw new ApiError(SESSION_EXPIRED, message, 401);
+  }
 
   async function http(url: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
     let res: Response;
@@ -127,40 +143,43 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
 
   /** The BFF's 401 means the bank session is gone: nothing to retry, the page must sign the customer in. */
   function fromBff(e: unknown): never {
-    if (e instanceof ApiError && e.status == 401) {
-      cached = undefined;
-      throw new ApiError(SESSION_EXPIRED, e.message, 401);
-    }
+    if (e instanceof ApiError && e.status == 401) end(e.message);
     throw e;
   }
 
   /**
-   * The cached token unless it is near expiry or is the one that was just refused (`stale`), which the BFF is
-   * told about so that it stops handing it out. One token request at a time: callers meanwhile share it.
+   * The session's token, asked of the BFF for each call (calls in flight together share one ask). `stale` is a
+   * token MX just refused: the BFF is told, so that it stops handing it out. A token of another session than the
+   * one this client's list came from is not used: the list on screen is someone else's.
    */
   function getToken(stale?: Token): Promise<Token> {
-    if (cached && cached != stale && cached.until > Date.now()) return Promise.resolve(cached);
+    if (pending && !stale) return pending;
     const refused: TokenRequest | undefined = stale && { refused: stale.auth.slice(7) };
-    return (pending ??= http(`${bff}/token`, {
+    const asked = http(`${bff}/token`, {
       method: 'POST',
       headers: { [CSRF_HEADER]: '1' },
       credentials: 'same-origin',
       body: refused && JSON.stringify(refused),
     })
       .then((body) => {
-        const { access_token, expires_at, api_base, single_use } = body as TokenResponse;
-        if (typeof access_token != 'string' || typeof api_base != 'string') throw malformed();
-        return (cached = {
+        const { access_token, expires_at, api_base, single_use, session: marker } = body as TokenResponse;
+        if (typeof access_token != 'string' || typeof api_base != 'string' || typeof marker != 'string') throw malformed();
+        if ((session ??= marker) != marker) end('Someone else signed in; load the list again.');
+        return {
           auth: `Bearer ${access_token}`,
           base: new URL(api_base, document.baseURI).href.replace(/\/+$/, ''),
           // A single-use token serves the call that fetched it and no other.
           until: single_use ? 0 : Date.parse(expires_at) - TOKEN_MARGIN_MS,
-        });
+        };
       }, fromBff)
-      .finally(() => (pending = undefined)));
+      .finally(() => {
+        if (pending == asked) pending = undefined;
+      });
+    return (pending = asked);
   }
 
   async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal) {
+    if (ended) throw new ApiError(SESSION_EXPIRED, 'The session ended; load the list again.', 401);
     if (mode == 'proxy') {
       return http(`${bff}/api${path}`, { method, body, headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }, signal).catch(
         fromBff,
@@ -184,18 +203,9 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
    * write that did land the first time changes nothing. The bound and the backoff keep a struggling
    * server from being hammered.
    */
-  async function send(method: string, path: string, payload?: object, signal?: AbortSignal): Promise<unknown> {
+  function send(method: string, path: string, payload?: object, signal?: AbortSignal): Promise<unknown> {
     const body = payload && JSON.stringify(payload);
-    for (let i = 1; ; i++) {
-      try {
-        return await once(method, path, body, signal);
-      } catch (e) {
-        // Reads get two more tries than writes: they cost the upstream nothing, and a list that fails to load
-        // leaves the customer with nothing to see.
-        if (i >= attempts + (method == 'GET' ? 2 : 0) || !transient(e)) throw e;
-        await sleep(backoffMs * 2 ** (i - 1), signal);
-      }
-    }
+    return retry(() => once(method, path, body, signal), { attempts, backoffMs, retryable: transient, budget, signal });
   }
 
   const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload));
@@ -210,10 +220,14 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
     stop: (id) => put(consentPaths.stop(id)),
     beacon(id) {
-      const t = mode == 'proxy' ? { base: `${bff}/api`, auth: '' } : cached && cached.until > Date.now() ? cached : spare;
-      if (!t) return;
-      // A single-use token (never cached as valid) serves one request.
-      if (t == spare) spare = undefined;
+      const t: Token | undefined = mode == 'proxy' ? { base: `${bff}/api`, auth: '', until: Infinity } : spare;
+      if (!t || ended) return;
+      if (t.auth) {
+        // A single-use token (until 0) serves one request; a reusable one serves until it is near expiry.
+        const usable = t.until == 0 || t.until > Date.now();
+        if (t.until == 0 || !usable) spare = undefined;
+        if (!usable) return;
+      }
       fetch(`${t.base}${consentPaths.stop(id)}`, {
         method: 'PUT',
         keepalive: true,
@@ -224,5 +238,6 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     async arm() {
       if (mode == 'direct') spare = await getToken();
     },
+    forget,
   };
 }

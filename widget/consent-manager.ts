@@ -281,6 +281,8 @@ export class ConsentManager extends LitElement {
   /** Loads the list again, e.g. after the page signed the customer back in. */
   reload(): Promise<void> {
     this.expired = false;
+    // Nothing of the earlier session is kept: the page may have signed another customer in.
+    this.client.forget();
     return this.list.run();
   }
 

@@ -63,7 +63,7 @@ async function measure(instances: number, env: Record<string, string>): Promise<
   try {
     const demoEnv = {
       MX_BASE_URL: mx.info.url, MX_CLIENT_ID: clientId, MX_CLIENT_SECRET: clientSecret,
-      RATE_LIMIT_TOKEN_PER_MINUTE: '1000000', ...env,
+      RATE_LIMIT_TOKEN_PER_MINUTE: '1000000', RATE_LIMIT_READS_PER_MINUTE: '1000000', ...env,
     };
     for (let i = 0; i < instances; i++) bffs.push(await spawnServer('demo', { BENCH_DEMO_ENV: JSON.stringify(demoEnv) }));
     const pools = bffs.map((b) => new Pool(b.info.url, { connections: CONCURRENT }));

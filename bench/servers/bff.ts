@@ -21,7 +21,7 @@ const router = createConsentRouter({
   ...routerOptionsFromConfig(config),
   mode: 'both',
   // High enough never to trip: the limiter's own bookkeeping is still measured.
-  limits: { tokenPerMinute: 1e9, writesPerMinute: 1e9 },
+  limits: { tokenPerMinute: 1e9, readsPerMinute: 1e9, writesPerMinute: 1e9, inFlightPerCustomer: 1e9 },
   logger,
 });
 const users: Record<string, string> = DEMO_CUSTOMERS;
@@ -31,6 +31,7 @@ const sameShape = {
   access_token: randomBytes(real.length).toString('base64url').slice(0, real.length),
   expires_at: new Date().toISOString(),
   api_base: mx.apiBase(),
+  session: randomBytes(16).toString('base64url').slice(0, 22),
 };
 
 const stack = createBffStack({ config, sessionSecret: randomBytes(32).toString('base64url'), logger });

@@ -29,7 +29,7 @@ describe('faults, seen from Chromium', () => {
     [browser, demo] = await Promise.all([
       launchChromium(),
       // A fixed seed: the `rate` faults below hit the same requests on every run.
-      startTestDemo({ env: { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000' }, sandbox: { faultSeed: 20_240_611 } }),
+      startTestDemo({ env: { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000', RATE_LIMIT_READS_PER_MINUTE: '1000' }, sandbox: { faultSeed: 20_240_611 } }),
     ]);
   });
   after(async () => {
@@ -67,7 +67,7 @@ describe('faults, seen from Chromium', () => {
         const before = stats().list;
         for (let i = 0; i < LOADS; i++) {
           await page.reload();
-          // The widget's retries (and, in proxy mode, the BFF's) absorb the faults. Should all of a load's
+          // The widget's retries absorb the faults. Should all of a load's
           // attempts fail, the customer gets the error panel and its "Try again", which is counted.
           for (;;) {
             const shown = await eventually(() => readWidget(page), (s) => !s.busy, 'the load to finish');
@@ -89,8 +89,9 @@ describe('faults, seen from Chromium', () => {
     }
     t.diagnostic(`faults injected on reads: ${injected} over ${loads} loads; "Try again" needed: proxy ${clicks.proxy}, direct ${clicks.direct}`);
     assert.ok(injected >= 10, `the faults fired (${injected})`);
-    // Proxy mode: 3 widget attempts × 3 BFF attempts; all nine failing at 30 % is a 1-in-50,000 event.
-    assert.equal(clicks.proxy, 0, 'in proxy mode the customer never sees the failure');
+    // One layer retries (the widget, 3 attempts a call): all three failing at 30 % is a 1-in-37 event per load, so a
+    // "Try again" now and then is expected; every load still ends showing the truth (above).
+    assert.ok(clicks.proxy + clicks.direct <= LOADS, `"Try again" needed ${clicks.proxy + clicks.direct} times in ${loads} loads`);
   });
 
   for (const mode of MODES) {
@@ -100,8 +101,8 @@ describe('faults, seen from Chromium', () => {
       const account = app.accounts[0]!;
 
       // An account switch: MX applies it, then the connection dies before the answer. Resending the same
-      // absolute value (`enabled: false`) is harmless, so the retry (BFF's in proxy mode, widget's in direct)
-      // gets the answer: two PUTs upstream, one change.
+      // absolute value (`enabled: false`) is harmless, so the widget's retry gets the answer: two PUTs upstream,
+      // one change.
       demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop', next: 1 });
       await accountSwitch(page, app, 0).click();
       await showsTruth(page, truth);
@@ -116,10 +117,9 @@ describe('faults, seen from Chromium', () => {
       assert.equal(consent(app.id).auto_enable_future_accounts, !app.auto_enable_future_accounts);
       assert.equal(stats().auto_share, 2);
 
-      // Stop sharing, lost more than once: in proxy mode all 3 BFF attempts are lost (the BFF answers 502)
-      // and the widget's second attempt gets through: 4 PUTs; in direct mode the widget's first 2 attempts
-      // are lost: 3 PUTs. Stopping is one-way, so the repeats leave the first `revoked_at` in place.
-      const lost = mode === 'proxy' ? 3 : 2;
+      // Stop sharing, lost twice: the widget's third attempt gets through (3 PUTs) in either mode, the BFF
+      // repeating nothing. Stopping is one-way, so the repeats leave the first `revoked_at` in place.
+      const lost = 2;
       demo.sandbox!.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: lost });
       await stopThroughDialog(page, app);
       await showsTruth(page, truth);

@@ -41,7 +41,7 @@ describe('the client secret through a whole end-to-end run', () => {
   before(async () => {
     // MX on an origin of its own, as in production; it lets the demo's page call it directly (CORS).
     stack = await startStack(
-      { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000' },
+      { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000', RATE_LIMIT_READS_PER_MINUTE: '1000' },
       { corsOrigins: () => [bffOrigin] },
     );
     bffOrigin = new URL(stack.bff.url).origin;

@@ -51,7 +51,7 @@ describe('config validated at start', () => {
     const config = loadConfig(prod, { requireUpstream: true });
     assert.equal(config.session.secureCookie, true);
     assert.equal(config.mx.timeouts.headersMs, 5_000);
-    assert.equal(config.mode, 'both');
+    assert.equal(config.mode, 'proxy', 'direct mode is opted into');
   });
 
   it('development_needs_no_configuration_at_all', () => {

@@ -24,7 +24,7 @@ describe('forged requests', () => {
   const snapshot = () => Object.values(DEMO_CUSTOMERS).map((id) => stack.mx.sandbox.consents(id));
 
   before(async () => {
-    stack = await startStack({ RATE_LIMIT_WRITES_PER_MINUTE: '10000', RATE_LIMIT_TOKEN_PER_MINUTE: '10000' });
+    stack = await startStack({ RATE_LIMIT_WRITES_PER_MINUTE: '10000', RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_READS_PER_MINUTE: '10000' });
   });
   after(() => stack.close());
   beforeEach(async () => {

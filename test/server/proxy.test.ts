@@ -133,11 +133,12 @@ describe('proxy mode', () => {
     assert.equal(await errorCode(res), 'conflict');
   });
 
-  it('upstream_5xx_is_retried_for_reads_and_recovered', async () => {
+  it('upstream_5xx_reaches_mx_once_per_request_the_bff_never_retries', async () => {
     stack.mx.sandbox.faults.set({ endpoint: 'list', kind: 'error', status: 503, next: 2 });
     const res = await alex.request('GET', LIST);
-    assert.equal(res.status, 200);
-    assert.equal(stack.upstreamCount('list'), 3);
+    assert.equal(res.status, 502);
+    assert.equal(await errorCode(res), 'upstream_unavailable');
+    assert.equal(stack.upstreamCount('list'), 1, 'the widget is the one layer that retries');
   });
 
   it('upstream_down_gives_502_json', async () => {
@@ -190,32 +191,6 @@ describe('modes', () => {
       assert.equal((await alex.request('GET', LIST)).status, 404);
     } finally {
       await demo.close();
-    }
-  });
-});
-
-describe('rate limits', () => {
-  it('token_issuance_is_rate_limited_per_customer_with_retry_after', async () => {
-    const stack = await startStack({ RATE_LIMIT_TOKEN_PER_MINUTE: '3', RATE_LIMIT_WRITES_PER_MINUTE: '2' });
-    try {
-      const alex = new Customer(stack.bff.url);
-      await alex.login('alex');
-      for (let i = 0; i < 3; i++) assert.equal((await alex.token()).status, 200);
-      const limited = await alex.token();
-      assert.equal(limited.status, 429);
-      assert.ok(Number(limited.headers.get('retry-after')) > 0);
-      assert.equal(await errorCode(limited), 'rate_limited');
-
-      const c = stack.mx.sandbox.consents(DEMO_CUSTOMERS.alex).find((x) => !x.revoked_at)!;
-      for (let i = 0; i < 2; i++) {
-        assert.equal((await alex.request('PUT', `${LIST}/${c.id}/accounts`, { json: { automatic_access: true } })).status, 200);
-      }
-      const write = await alex.request('PUT', `${LIST}/${c.id}/accounts`, { json: { automatic_access: true } });
-      assert.equal(write.status, 429);
-      assert.ok(write.headers.get('retry-after'));
-      assert.equal(stack.upstreamCount('auto_share'), 2);
-    } finally {
-      await stack.close();
     }
   });
 });

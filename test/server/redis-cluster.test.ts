@@ -22,7 +22,7 @@ describe('Redis: a cluster of three primaries, each with a replica', () => {
   describe('slots', () => {
     const prefix = testPrefix('cluster-slots');
     let cluster: Cluster;
-    before(async () => { cluster = await startCluster(3, { prefix, env: { ...redis.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000' } }); });
+    before(async () => { cluster = await startCluster(3, { prefix, env: { ...redis.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_READS_PER_MINUTE: '10000' } }); });
     after(async () => {
       await cluster.close();
       await redis.deleteKeysUnder(prefix);

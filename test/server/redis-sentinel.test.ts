@@ -24,7 +24,7 @@ describe('Redis: a primary and a replica watched by three sentinels', () => {
     let cluster: Cluster;
     before(async () => {
       promoting = await startTopology('sentinel');
-      cluster = await startCluster(3, { prefix, env: { ...promoting.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000' } });
+      cluster = await startCluster(3, { prefix, env: { ...promoting.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_READS_PER_MINUTE: '10000' } });
     });
     after(async () => {
       await cluster.close();

@@ -56,7 +56,7 @@ describe('one customer tampering with the others', () => {
   const victimData = () => JSON.stringify(VICTIMS.map((id) => stack.mx.sandbox.consents(id)));
 
   before(async () => {
-    stack = await startStack({ RATE_LIMIT_WRITES_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' });
+    stack = await startStack({ RATE_LIMIT_WRITES_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000', RATE_LIMIT_READS_PER_MINUTE: '100000' });
   });
   after(() => stack.close());
   beforeEach(async () => {

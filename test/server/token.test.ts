@@ -17,7 +17,7 @@ describe('POST /consent/token', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const body = await res.json() as { access_token: string; expires_at: string; api_base: string };
-    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'api_base', 'expires_at']);
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'api_base', 'expires_at', 'session']);
     const { payload } = decodeJwt(body.access_token);
     assert.deepEqual(payload.scopes, { 'customer.modify_consent': DEMO_CUSTOMERS.alex });
     assert.equal(new Date(body.expires_at).getTime(), (payload.exp as number) * 1000);
@@ -25,6 +25,25 @@ describe('POST /consent/token', () => {
     // The token works upstream for alex's consents.
     const list = await fetch(`${body.api_base}/consent_management`, { headers: { authorization: `Bearer ${body.access_token}` } });
     assert.equal(list.status, 200);
+  });
+
+  it('the_session_marker_stays_within_a_session_changes_with_a_new_login_or_customer_and_names_neither', async () => {
+    const browser = new Customer(stack.bff.url);
+    const marker = async () => ((await (await browser.token()).json()) as { session: string }).session;
+    await browser.login('alex');
+    const first = await marker();
+    assert.equal(await marker(), first, 'the same session, the same marker');
+    await browser.logout();
+    await browser.login('alex');
+    const again = await marker();
+    assert.notEqual(again, first, 'a new login is a new session');
+    await browser.logout();
+    await browser.login('sam');
+    const sam = await marker();
+    assert.ok(![first, again].includes(sam), 'another customer');
+    for (const m of [first, again, sam]) {
+      assert.ok(!m.includes(DEMO_CUSTOMERS.alex) && !m.includes(DEMO_CUSTOMERS.sam) && !browser.cookie.includes(m));
+    }
   });
 
   it('a_token_mx_refused_early_is_replaced_when_the_widget_names_it', async () => {

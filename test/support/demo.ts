@@ -17,9 +17,9 @@ export interface TestDemo extends RunningDemo {
   ownUrl: string;
 }
 
-/** The demo bank exactly as `npm start` builds it, on a free loopback port, logs silenced unless captured. */
+/** The demo bank exactly as `npm start` builds it (both modes on), on a free loopback port, logs silenced unless captured. */
 export async function startTestDemo(opts: TestDemoOptions = {}): Promise<TestDemo> {
-  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', ...opts.env }, { requireUpstream: false });
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', CONSENT_MODE: 'both', ...opts.env }, { requireUpstream: false });
   const logger = createLogger(opts.logStream ? 'info' : 'silent', opts.logStream);
   const demo = await startDemo({ config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox, users: opts.users });
   const address = demo.server.address();

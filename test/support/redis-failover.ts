@@ -138,7 +138,7 @@ export function describeFigures(topology: string, f: FailoverFigures, settings: 
 export function startJourneyCluster(topology: TestTopology, prefix: string, users: Record<string, string>): Promise<Cluster> {
   return startCluster(3, {
     prefix,
-    env: { ...topology.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000' },
+    env: { ...topology.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_READS_PER_MINUTE: '10000' },
     users,
     sandbox: { autoProvision: true },
   });

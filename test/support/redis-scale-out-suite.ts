@@ -29,7 +29,7 @@ export function scaleOutTests(name: string, topology: () => TestTopology): void 
       cluster = await startCluster(3, {
         prefix,
         // Token limit out of the way of the 500-request test; the write limit low enough to reach.
-        env: { ...redis.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_WRITES_PER_MINUTE: '4' },
+        env: { ...redis.env, RATE_LIMIT_TOKEN_PER_MINUTE: '10000', RATE_LIMIT_READS_PER_MINUTE: '10000', RATE_LIMIT_WRITES_PER_MINUTE: '4' },
       });
       [a, b, c] = cluster.instances as [TestDemo, TestDemo, TestDemo];
     });
@@ -188,7 +188,7 @@ export function scaleOutTests(name: string, topology: () => TestTopology): void 
       const kinds = new Set(keys.map((k) => k.slice(prefix.length).replace(/[{}]/g, '').split(':')[0]));
       for (const kind of ['sess', 'token', 'rl']) assert.ok(kinds.has(kind), `${kind} keys under ${prefix}: ${[...kinds].join(', ')}`);
       const rateLimitKeys = keys.filter((k) => k.startsWith(`${prefix}rl:`));
-      assert.ok(rateLimitKeys.some((k) => k.startsWith(`${prefix}rl:token:`)), 'each limiter under its own prefix');
+      assert.ok(rateLimitKeys.some((k) => k.startsWith(`${prefix}rl:read:`)), 'each limiter under its own prefix');
     });
   });
 }
