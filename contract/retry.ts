@@ -12,65 +12,45 @@
  * flaky upstream retries freely; one that keeps failing soon tries each call once, so during an outage it adds no
  * load of its own however often the customer presses "Try again".
  */
-export class RetryBudget {
-  private tokens: number;
-
-  constructor(
-    private readonly max = 10,
-    private readonly ratio = 0.1,
-  ) {
-    this.tokens = max;
-  }
-
+export interface RetryBudget {
   /** An attempt failed in a way worth retrying; says whether a retry is allowed. */
-  failed(): boolean {
-    this.tokens = Math.max(0, this.tokens - 1);
-    return this.tokens > this.max / 2;
-  }
+  failed(): boolean;
+  succeeded(): void;
+}
 
-  succeeded(): void {
-    this.tokens = Math.min(this.max, this.tokens + this.ratio);
-  }
+export function retryBudget(max = 10, ratio = 0.1): RetryBudget {
+  let tokens = max;
+  return {
+    failed: () => (tokens = Math.max(0, tokens - 1)) > max / 2,
+    succeeded: () => void (tokens = Math.min(max, tokens + ratio)),
+  };
 }
 
 export interface RetryOptions {
   /** Attempts in all, the first one included. */
   attempts: number;
-  /** Backoff before the second attempt; doubled each time, the upper half of it random. */
+  /** Backoff: before attempt n + 1 a random wait of up to `backoffMs` × 2^n ("full jitter"). */
   backoffMs: number;
   /** Whether this failure may be tried again (the call is safe to repeat and the failure may pass). */
   retryable(error: unknown): boolean;
-  budget?: RetryBudget;
-  /** Aborts the backoff wait too. */
+  /** Shared by the calls of one client. */
+  budget: RetryBudget;
+  /** The caller gave up: no further attempt is made. */
   signal?: AbortSignal;
 }
 
 /** Runs `attempt` until it succeeds, fails in a way not worth retrying, or the attempts or the budget run out. */
-export async function retry<T>(attempt: (n: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+export async function retry<T>(attempt: () => Promise<T>, { attempts, backoffMs, retryable, budget, signal }: RetryOptions): Promise<T> {
   for (let n = 1; ; n++) {
     try {
-      const value = await attempt(n);
-      opts.budget?.succeeded();
+      const value = await attempt();
+      budget.succeeded();
       return value;
     } catch (error) {
-      if (!opts.retryable(error) || opts.signal?.aborted) throw error;
-      const allowed = opts.budget?.failed() ?? true;
-      if (n >= opts.attempts || !allowed) throw error;
-      await wait(opts.backoffMs * 2 ** (n - 1) * (0.5 + Math.random() / 2), opts.signal);
+      // The budget hears of every retryable failure, the last attempt's too.
+      if (!retryable(error) || signal?.aborted || !budget.failed() || n >= attempts) throw error;
+      // An abort during the wait ends the loop at the next attempt, which `signal` makes fail at once.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * backoffMs * 2 ** n));
     }
   }
-}
-
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }

@@ -1,6 +1,6 @@
 import { consentPaths, CSRF_HEADER } from '@consent-manager/contract';
 import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
-import { retry, RetryBudget } from '@consent-manager/contract/retry';
+import { retry, retryBudget } from '@consent-manager/contract/retry';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
 export class ApiError extends Error {
@@ -95,19 +95,19 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   let session: string | undefined;
   let pending: Promise<Token> | undefined;
   let spare: Token | undefined;
-  /** The session ended (a 401 from the BFF, or another customer's token): nothing more is sent until `forget()`. */
   let ended = false;
-  const budget = new RetryBudget();
+  const budget = retryBudget();
 
   function forget() {
     session = spare = pending = undefined;
     ended = false;
   }
 
-  function end(message: string): never {
+  /** The session ended (a 401 from the BFF, or another customer's token came): nothing is sent until `forget()`. */
+  function end(): never {
     forget();
     ended = true;
-    throw new ApiError(SESSION_EXPIRED, message, 401);
+    throw new ApiError(SESSION_EXPIRED, 'The session has ended.', 401);
   }
 
   async function http(url: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
@@ -143,7 +143,7 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
 
   /** The BFF's 401 means the bank session is gone: nothing to retry, the page must sign the customer in. */
   function fromBff(e: unknown): never {
-    if (e instanceof ApiError && e.status == 401) end(e.message);
+    if (e instanceof ApiError && e.status == 401) end();
     throw e;
   }
 
@@ -163,8 +163,8 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     })
       .then((body) => {
         const { access_token, expires_at, api_base, single_use, session: marker } = body as TokenResponse;
-        if (typeof access_token != 'string' || typeof api_base != 'string' || typeof marker != 'string') throw malformed();
-        if ((session ??= marker) != marker) end('Someone else signed in; load the list again.');
+        if (typeof access_token != 'string' || typeof api_base != 'string') throw malformed();
+        if ((session ??= marker) != marker) end();
         return {
           auth: `Bearer ${access_token}`,
           base: new URL(api_base, document.baseURI).href.replace(/\/+$/, ''),
@@ -172,14 +172,12 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
           until: single_use ? 0 : Date.parse(expires_at) - TOKEN_MARGIN_MS,
         };
       }, fromBff)
-      .finally(() => {
-        if (pending == asked) pending = undefined;
-      });
+      .finally(() => (pending = undefined));
     return (pending = asked);
   }
 
   async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal) {
-    if (ended) throw new ApiError(SESSION_EXPIRED, 'The session ended; load the list again.', 401);
+    if (ended) end();
     if (mode == 'proxy') {
       return http(`${bff}/api${path}`, { method, body, headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }, signal).catch(
         fromBff,
@@ -220,19 +218,15 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
     stop: (id) => put(consentPaths.stop(id)),
     beacon(id) {
-      const t: Token | undefined = mode == 'proxy' ? { base: `${bff}/api`, auth: '', until: Infinity } : spare;
-      if (!t || ended) return;
-      if (t.auth) {
-        // A single-use token (until 0) serves one request; a reusable one serves until it is near expiry.
-        const usable = t.until == 0 || t.until > Date.now();
-        if (t.until == 0 || !usable) spare = undefined;
-        if (!usable) return;
-      }
-      fetch(`${t.base}${consentPaths.stop(id)}`, {
+      const t = spare;
+      // A reusable armed token serves until it is near expiry; a single-use one (until 0), one request.
+      if (ended || (mode == 'direct' && !(t && (t.until == 0 || t.until > Date.now())))) return;
+      if (t?.until == 0) spare = undefined;
+      fetch(`${t ? t.base : `${bff}/api`}${consentPaths.stop(id)}`, {
         method: 'PUT',
         keepalive: true,
-        headers: t.auth ? { Authorization: t.auth } : { [CSRF_HEADER]: '1' },
-        credentials: t.auth ? 'omit' : 'same-origin',
+        headers: t ? { Authorization: t.auth } : { [CSRF_HEADER]: '1' },
+        credentials: t ? 'omit' : 'same-origin',
       }).catch(() => {});
     },
     async arm() {
