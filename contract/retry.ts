@@ -29,7 +29,7 @@ export function retryBudget(max = 10, ratio = 0.1): RetryBudget {
 export interface RetryOptions {
   /** Attempts in all, the first one included. */
   attempts: number;
-  /** Backoff: before attempt n + 1 a random wait of up to `backoffMs` × 2^n ("full jitter"). */
+  /** Backoff after attempt n: `backoffMs` × 2^(n-1) (no jitter: the budget, not randomness, keeps retries from piling up). */
   backoffMs: number;
   /** Whether this failure may be tried again (the call is safe to repeat and the failure may pass). */
   retryable(error: unknown): boolean;
@@ -50,7 +50,7 @@ export async function retry<T>(attempt: () => Promise<T>, { attempts, backoffMs,
       // The budget hears of every retryable failure, the last attempt's too.
       if (!retryable(error) || signal?.aborted || !budget.failed() || n >= attempts) throw error;
       // An abort during the wait ends the loop at the next attempt, which `signal` makes fail at once.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * backoffMs * 2 ** n));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (n - 1)));
     }
   }
 }
