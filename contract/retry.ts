@@ -2,7 +2,7 @@
  * The project's one retry helper. It lives here, in the package that imports nothing, because the widget may
  * depend on Lit alone and the helper must run in browsers and in Node alike.
  *
- * Exactly one layer retries a failed consent call: the widget's API client (see its README for why). The BFF and
+ * Exactly one layer retries a failed consent call: the widget's API client (the project README says why). The BFF and
  * its upstream client never repeat a failed call, so retries cannot multiply from one layer to the next.
  */
 
