@@ -1,5 +1,5 @@
 // Widget tests in real headless Chromium against a real backend: the demo bank (BFF + MX sandbox) runs
-// in this process, and the test page's own origin proxies /consent, /demo and /mx to it, so cookies,
+// in this process, and the test page's own origin proxies /consent, /demo, /mx and the playground's BFF mounts to it, so cookies,
 // CSRF and Origin checks behave as in a bank's page. Run through `node --import tsx` (npm run test:web).
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -13,13 +13,15 @@ import { bundlerBuild, distSizes } from './test/support/first-screen.ts';
 
 const port = await freePort();
 // Every widget test acts as the same few customers within a minute (and each sandbox reset or logout costs a token
-// fetch): the per-customer read and token limits would trip.
+// fetch): the per-customer read and token limits would trip. The sandbox's request log keeps Authorization verbatim
+// for the tests that check which token the widget sent.
 const demo = await startTestDemo({
   publicUrl: `http://localhost:${port}`,
   env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' },
+  sandbox: { recordAuthorization: true },
 });
 const backend = new URL(demo.ownUrl);
-const PROXIED = /^\/(consent|demo|mx)(\/|$)/;
+const PROXIED = /^\/(consent|demo|mx|playground\/bff)(\/|$)/;
 
 export default {
   files: 'test/widget/**/*.test.ts',

@@ -53,6 +53,16 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
+/**
+ * What a bank lets its customers change, per kind of switch: `editable`, `read-only` (the state in words) or
+ * `hidden`. The BFF refuses writes to anything not `editable`; the widget's `account-policy` and
+ * `auto-share-policy` attributes take the same words.
+ */
+export type ConsentPolicy = 'editable' | 'read-only' | 'hidden';
+
+/** The error code of a stop the bank's `beforeStop` hook held for step-up authentication (401). */
+export const STEP_UP_REQUIRED = 'step_up_required';
+
 /** How the widget reaches the consent calls. */
 export type ConsentMode = 'direct' | 'proxy';
 

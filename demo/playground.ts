@@ -39,9 +39,11 @@ export const SPECIMENS: Specimen[] = [
   { id: 'spanish', title: 'Spanish', bff: 'alex', lang: 'es', note: 'Customer `alex` inside `lang="es"`: words, dates and times follow the page.' },
   { id: 'dark', title: 'Dark theme', bff: 'alex', attributes: { theme: 'dark' }, note: 'Customer `alex` with `theme="dark"`.' },
   {
-    id: 'read-only', title: 'Read-only policy', bff: 'alex',
+    id: 'read-only', title: 'Read-only policy, step-up before a stop', bff: 'policy',
     attributes: { 'account-policy': 'read-only', 'auto-share-policy': 'read-only' },
-    note: '`account-policy` and `auto-share-policy` set to `read-only`: states in words, only "Stop sharing" acts.',
+    note: '`account-policy` and `auto-share-policy` set to `read-only`: states in words, only "Stop sharing" acts. '
+      + 'Its BFF enforces the same policy, and its `beforeStop` hook asks for a step-up the playground never does: '
+      + 'a stop answers `401 step_up_required`, which the widget reports without ending the session.',
   },
   { id: 'narrow', title: '320 px wide', bff: 'alex', width: 320, note: 'Customer `alex` in a 320 px column: the layout reflows, nothing scrolls sideways.' },
 ];
@@ -58,6 +60,14 @@ export function createPlayground(opts: Pick<ConsentRouterOptions, 'upstream' | '
     mode: 'proxy',
     getCustomerId: (req) => CUSTOMERS[req.baseUrl.slice(BFF.length + 1)],
   });
+  // The bank's rules on the BFF: the read-only policy, and a step-up before every stop that never comes.
+  const strict: ConsentRouter = createConsentRouter({
+    ...opts,
+    mode: 'proxy',
+    getCustomerId: () => CUSTOMERS.alex,
+    policy: { accounts: 'read-only', autoShare: 'read-only' },
+    beforeStop: () => false,
+  });
   const pending = new Set<() => void>();
 
   const neverAnswers: RequestHandler = (_req, res) => {
@@ -73,6 +83,7 @@ export function createPlayground(opts: Pick<ConsentRouterOptions, 'upstream' | '
   return {
     mount(app) {
       app.use(Object.keys(CUSTOMERS).map((name) => `${BFF}/${name}`), router);
+      app.use(`${BFF}/policy`, strict);
       app.use(`${BFF}/loading`, neverAnswers);
       app.use(`${BFF}/error`, (_req, res) => sendError(res, 502, 'upstream_unavailable', 'The consent service is unavailable.'));
       app.use(`${BFF}/expired`, (_req, res) => sendError(res, 401, 'not_logged_in', 'Log in to manage connected apps.'));
@@ -83,6 +94,7 @@ export function createPlayground(opts: Pick<ConsentRouterOptions, 'upstream' | '
     async close() {
       for (const done of pending) done();
       await router.close();
+      await strict.close();
     },
   };
 }

@@ -84,6 +84,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     // A secret made up per start: sessions end with the process, which is what a demo wants.
     sessionSecret: config.session.secret ?? randomBytes(32).toString('base64url'),
     logger,
+    guard: router.guard,
   });
 
   const app = express();
@@ -101,6 +102,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     bundleDir: bundleDir(),
     staticDir: here('./public'),
     playground,
+    allowedOrigins,
   });
   app.use(config.mountPath, router);
   app.use(stack.after);

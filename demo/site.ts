@@ -1,6 +1,6 @@
-import express, { type Express, type Request } from 'express';
-import type { ConsentRouter } from '@consent-manager/bff';
-import { logIn, logOut } from './login.js';
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import { sendError, type ConsentRouter } from '@consent-manager/bff';
+import { fromOwnPage, logIn, logOut } from './login.js';
 import { bankPage, loginPage } from './pages.js';
 import type { Playground } from './playground.js';
 
@@ -14,6 +14,8 @@ export interface DemoSiteOptions {
   staticDir: string;
   /** The playground's pages and fixture BFF mounts (only with the embedded sandbox). */
   playground?: Playground;
+  /** Origins besides this server's own whose pages may post the login and logout forms. */
+  allowedOrigins: string[];
 }
 
 /** The demo's own online banking: a login, a page embedding the widget, a logout. A bank has its own. */
@@ -30,7 +32,10 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
 
   const forms = express.urlencoded({ extended: false, limit: '2kb' });
   const json = express.json({ limit: '2kb' });
-  app.post('/demo/login', forms, json, async (req, res) => {
+  const ownPage = fromOwnPage(o.allowedOrigins);
+  const sameOrigin: RequestHandler = (req, res, next) =>
+    ownPage(req) ? next() : sendError(res, 403, 'origin_forbidden', 'Sign in from the bank\'s own page.');
+  app.post('/demo/login', sameOrigin, forms, json, async (req, res) => {
     const { username, password: given } = (req.body ?? {}) as { username?: unknown; password?: unknown };
     const customerId = typeof username === 'string' ? o.users[username] : undefined;
     const wantsJson = req.is('application/json');
@@ -43,7 +48,7 @@ export function mountDemoSite(app: Express, o: DemoSiteOptions): void {
     res.redirect(303, req.query.lang === 'es' ? '/?lang=es' : '/');
   });
 
-  app.post('/demo/logout', async (req, res) => {
+  app.post('/demo/logout', sameOrigin, async (req, res) => {
     const customerId = req.session?.customerId;
     await logOut(req);
     if (customerId) await o.router.forgetCustomer(customerId);

@@ -22,6 +22,11 @@ export interface BffAppOptions {
   storeUnavailable?: (err: unknown) => boolean;
 }
 
+export interface BffStackOptions extends Omit<BffAppOptions, 'router'> {
+  /** The router's CSRF and Origin check (`router.guard`), run at `config.mountPath` before the session is read. */
+  guard?: RequestHandler;
+}
+
 /** What goes before the consent router (headers, logs, health, sessions) and after it (404, JSON errors). */
 export interface BffStack {
   before: RequestHandler[];
@@ -32,7 +37,7 @@ export interface BffStack {
  * The standalone BFF's middleware, for a host that serves more than the BFF on the same app: mount `before`,
  * its own routes (they see the session), the router at `config.mountPath`, then `after`.
  */
-export function createBffStack(opts: Omit<BffAppOptions, 'router'>): BffStack {
+export function createBffStack(opts: BffStackOptions): BffStack {
   const { config, logger } = opts;
   const https = config.session.secureCookie;
   const health = express.Router();
@@ -50,11 +55,15 @@ export function createBffStack(opts: Omit<BffAppOptions, 'router'>): BffStack {
       helmet({ contentSecurityPolicy: { directives: API_CSP }, strictTransportSecurity: https }),
       requestLogger(logger),
       health,
+      // Forgeries are refused before the session is read: no store lookup, no fresh cookie on the 403.
+      ...(opts.guard ? [express.Router().use(config.mountPath, opts.guard)] : []),
       ...createSessionMiddleware({
         secret: opts.sessionSecret,
         secureCookie: config.session.secureCookie,
         idleMs: config.session.idleMs,
         absoluteMs: config.session.absoluteMs,
+        loginTimeKey: config.session.loginTimeKey,
+        customerKey: config.session.customerKey,
         store: opts.sessionStore,
       }),
     ],
@@ -70,7 +79,7 @@ export function createBffApp(opts: BffAppOptions): Express {
   const app = express();
   app.set('trust proxy', opts.config.trustProxy);
   app.set('x-powered-by', false);
-  const { before, after } = createBffStack(opts);
+  const { before, after } = createBffStack({ ...opts, guard: opts.router.guard });
   app.use(before);
   app.use(opts.config.mountPath, opts.router);
   app.use(after);

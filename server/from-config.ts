@@ -1,5 +1,6 @@
 import type { BffConfig } from './config.js';
 import type { ConsentRouterOptions } from './router.js';
+import { stepUpWithin } from './session.js';
 
 /** Where the router reaches MX and with which credentials: the configured MX unless the caller names another. */
 export interface MxEndpoint {
@@ -10,7 +11,8 @@ export interface MxEndpoint {
 }
 
 /**
- * The router options a loaded configuration implies (MX connection, mode, origins, limits): the one place that
+ * The router options a loaded configuration implies (MX connection, mode, origins, limits, the bank's policy and
+ * step-up): the one place that
  * maps `BffConfig` onto `createConsentRouter`. Callers add what only they know (logger, shared stores, customer).
  */
 export function routerOptionsFromConfig(config: BffConfig, mx?: MxEndpoint): ConsentRouterOptions {
@@ -31,5 +33,8 @@ export function routerOptionsFromConfig(config: BffConfig, mx?: MxEndpoint): Con
     mode: config.mode,
     allowedOrigins: config.allowedOrigins,
     limits: config.limits,
+    policy: config.policy,
+    // The bank's step-up writes its time into the session; a stop needs one recent enough.
+    ...(config.stepUp ? { beforeStop: stepUpWithin(config.stepUp.key, config.stepUp.maxAgeMs) } : {}),
   };
 }

@@ -1,8 +1,12 @@
 /**
- * `@consent-manager/bff`: what a bank needs to mount the BFF in its own Express app, after its own session
- * middleware:
+ * `@consent-manager/bff`: what a bank needs to mount the BFF in its own Express app. Its CSRF and Origin guard goes
+ * before the bank's session middleware, so that a forged request is refused before the session store is read; the
+ * router itself after it:
  *
- *     app.use('/consent', createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub }), errorHandler(log));
+ *     const consent = createConsentRouter({ upstream, getCustomerId: (req) => req.session.user?.sub });
+ *     app.use('/consent', consent.guard);
+ *     app.use(session({ ... }));
+ *     app.use('/consent', consent, errorHandler(log));
  *
  * Shared Redis stores: `@consent-manager/bff/redis`. The standalone server: `@consent-manager/bff/standalone`.
  */

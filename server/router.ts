@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { MemoryStore, rateLimit, type Options as RateLimitOptions, type Store as RateLimitStore } from 'express-rate-limit';
-import { consentPaths, type ConsentMode, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
+import { consentPaths, STEP_UP_REQUIRED, type ConsentMode, type ConsentPolicy, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
 import { csrfGuard } from './csrf.js';
 import { HttpError, sendError } from './errors.js';
 import { TooManyInFlightError } from './in-flight.js';
-import type { Logger } from './logger.js';
+import { requestIds, type Logger } from './logger.js';
 import { createTokenBroker, TokenFetchLimitedError, tokenFetchLimit } from './token-broker.js';
 import { createMemoryTokenStore, TokenWaitTimeoutError, type TokenStore } from './token-store.js';
 import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
@@ -43,19 +43,47 @@ export interface ConsentRouterOptions {
   /** A new store per limiter (`token-fetch`, `read`, `write`): express-rate-limit refuses one store shared by two limiters. */
   rateLimitStore?: (limiter: string) => RateLimitStore;
   logger?: Logger;
+  /**
+   * What customers may change; anything not `editable` is refused (403 `policy_forbidden`) before MX is called.
+   * Stopping sharing altogether is always allowed. Needs `mode: 'proxy'`: a direct-mode token writes to MX itself.
+   */
+  policy?: { accounts?: ConsentPolicy; autoShare?: ConsentPolicy };
+  /**
+   * Asked before each stop is relayed; `false` answers 401 `step_up_required` and sends nothing, so the bank can
+   * require a fresh authentication server-side (the widget's cancelable `consent-before-stop` is only the page's).
+   * Needs `mode: 'proxy'`.
+   */
+  beforeStop?: (req: Request, stop: { customerId: string; consentId: string }) => boolean | Promise<boolean>;
 }
 
 export interface ConsentRouter extends Router {
+  /**
+   * The CSRF and Origin check on its own. Mount it on the same path before the session middleware, so a forgery
+   * is refused before the session is read: `app.use('/consent', router.guard); app.use(session(...));
+   * app.use('/consent', router)`. The router checks again in case it is not.
+   */
+  guard: RequestHandler;
   /** Drops the customer's cached token; call it from the bank's logout. */
   forgetCustomer(customerId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-type Action = 'auto_share' | 'account' | 'stop';
+/** A customer's change, as the audit line records it. */
+interface Change {
+  action: 'auto_share' | 'account' | 'stop';
+  consentId: string;
+  accountId?: string;
+  value?: unknown;
+}
 
 /** The BFF a bank mounts: `app.use('/consent', createConsentRouter(opts))`, after its own session middleware. */
 export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   const mode = opts.mode ?? 'proxy';
+  const policy = { accounts: opts.policy?.accounts ?? 'editable', autoShare: opts.policy?.autoShare ?? 'editable' };
+  if ((policy.accounts !== 'editable' || policy.autoShare !== 'editable' || opts.beforeStop) && mode !== 'proxy') {
+    throw new TypeError(`createConsentRouter: a policy or beforeStop hook needs mode 'proxy' (mode '${mode}' hands the browser an MX token that writes past them)`);
+  }
+
   const upstream = createUpstreamClient(opts.upstream);
   const tokenStore = opts.tokenStore ?? createMemoryTokenStore();
   const fetches = opts.rateLimitStore?.('token-fetch') ?? new MemoryStore();
@@ -78,8 +106,9 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   const getCustomerId = opts.getCustomerId ?? ((req: Request) => req.session?.customerId);
   const log = opts.logger;
 
+  const guard = csrfGuard(opts.allowedOrigins ?? []);
   const router = express.Router() as ConsentRouter;
-  router.use(csrfGuard(opts.allowedOrigins ?? []));
+  router.use(guard);
   router.use(async (req, res, next) => {
     const customerId = await getCustomerId(req);
     if (typeof customerId !== 'string' || customerId === '') {
@@ -131,7 +160,30 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   if (mode !== 'direct') {
     const writes = limiter('write', opts.limits?.writesPerMinute ?? 60);
     const json = express.json({ limit: opts.limits?.bodyBytes ?? 1024, strict: true });
-    const relay = async (res: Response, call: ConsentCall, action?: Action, consentId?: string) => {
+    const audit = (res: Response, change: Change, outcome: string, status?: number) => {
+      log?.info({
+        event: 'consent_audit', customer: hashId(res.locals.customerId as string), consent_id: change.consentId,
+        ...(change.accountId !== undefined ? { account_id: change.accountId } : {}),
+        action: change.action, value: change.value, outcome, upstream_status: status, ...requestIds(res.req, res),
+      }, 'consent change');
+    };
+    /** Refuses a write the bank's policy or step-up hook does not allow: audited, answered, nothing sent. */
+    const permit = async (req: Request, res: Response, change: Change): Promise<boolean> => {
+      const allowed = change.action === 'account' ? policy.accounts : change.action === 'auto_share' ? policy.autoShare : 'editable';
+      if (allowed !== 'editable') {
+        audit(res, change, 'forbidden_by_policy');
+        sendError(res, 403, 'policy_forbidden', 'Your bank does not let this setting be changed here.');
+        return false;
+      }
+      if (change.action === 'stop' && opts.beforeStop
+        && !(await opts.beforeStop(req, { customerId: res.locals.customerId as string, consentId: change.consentId }))) {
+        audit(res, change, STEP_UP_REQUIRED);
+        sendError(res, 401, STEP_UP_REQUIRED, 'Confirm it is you before you stop sharing.');
+        return false;
+      }
+      return true;
+    };
+    const relay = async (res: Response, call: ConsentCall, change?: Change) => {
       const customerId = res.locals.customerId as string;
       let outcome = 'failed';
       let status: number | undefined;
@@ -149,12 +201,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
         outcome = 'applied';
         res.set('Cache-Control', 'no-store').status(answer.status).json(answer.body);
       } finally {
-        if (action) {
-          log?.info({
-            event: 'consent_audit', customer: hashId(customerId), consent_id: consentId, action,
-            value: call.body, outcome, upstream_status: status, req_id: res.locals.requestId,
-          }, 'consent change');
-        }
+        if (change) audit(res, change, outcome, status);
       }
     };
 
@@ -164,23 +211,27 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
     router.put('/api/consent_management/:id/accounts', writes, json, async (req, res) => {
       const id = pathId(req, 'id');
       const body = parseBody(autoShareBody, req);
-      await relay(res, { method: 'PUT', path: consentPaths.autoShare(id), body }, 'auto_share', id);
+      const change: Change = { action: 'auto_share', consentId: id, value: body };
+      if (await permit(req, res, change)) await relay(res, { method: 'PUT', path: consentPaths.autoShare(id), body }, change);
     });
     router.put('/api/consent_management/:id/accounts/:accountId', writes, json, async (req, res) => {
       const id = pathId(req, 'id');
       const accountId = pathId(req, 'accountId');
       const body = parseBody(accountBody, req);
-      await relay(res, { method: 'PUT', path: consentPaths.account(id, accountId), body }, 'account', id);
+      const change: Change = { action: 'account', consentId: id, accountId, value: body };
+      if (await permit(req, res, change)) await relay(res, { method: 'PUT', path: consentPaths.account(id, accountId), body }, change);
     });
     router.put('/api/consent_management/:id/disable_app_sharing', writes, noBody(opts.limits?.bodyBytes ?? 1024), async (req, res) => {
       const id = pathId(req, 'id');
-      await relay(res, { method: 'PUT', path: consentPaths.stop(id) }, 'stop', id);
+      const change: Change = { action: 'stop', consentId: id };
+      if (await permit(req, res, change)) await relay(res, { method: 'PUT', path: consentPaths.stop(id) }, change);
     });
   }
 
   const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route.');
   router.use(notFound);
 
+  router.guard = guard;
   router.forgetCustomer = (customerId) => broker.evict(customerId);
   router.close = async () => {
     await upstream.close();

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import type { LRUCache } from 'lru-cache';
 import { boundedTtlCache } from './token-store.js';
@@ -18,6 +18,16 @@ export interface SessionOptions {
   secureCookie: boolean;
   idleMs: number;
   absoluteMs: number;
+  /**
+   * The session field with the customer's login time (epoch ms or s, or a date string), default `loggedInAt`. A
+   * logged-in session without one is stamped the first time this middleware sees it, so the absolute lifetime
+   * holds behind a bank's login that records none (counted from then, at the latest from the first consent call).
+   */
+  loginTimeKey?: string;
+  /** The session field that marks it logged in (the customer id), default `customerId`. */
+  customerKey?: string;
+  /** The clock the absolute lifetime is measured on (tests). */
+  now?: () => number;
   store?: Store;
   /** Embedded store bound (sessions); the oldest are dropped first when full. */
   maxSessions?: number;
@@ -44,9 +54,20 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     if (err !== undefined && res.headersSent) return;
     next(err);
   });
+  const loginTimeKey = opts.loginTimeKey ?? 'loggedInAt';
+  const customerKey = opts.customerKey ?? 'customerId';
+  const now = opts.now ?? Date.now;
   const absolute: RequestHandler = (req, _res, next) => {
-    const at = req.session?.loggedInAt;
-    if (at !== undefined && Date.now() - at > opts.absoluteMs) {
+    const fields = req.session as unknown as Record<string, unknown> | undefined;
+    if (fields?.[customerKey] === undefined) return next();
+    const recorded = fields[loginTimeKey];
+    if (recorded === undefined) {
+      fields[loginTimeKey] = now();
+      return next();
+    }
+    const at = sessionTime(recorded);
+    // A login time that cannot be read ends the session rather than making it last for ever.
+    if (at === undefined || now() - at > opts.absoluteMs) {
       // A fresh, empty session rather than none: code after this still finds `req.session`.
       req.session.regenerate((err) => next(err));
       return;
@@ -54,6 +75,23 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     next();
   };
   return [loaded, absolute];
+}
+
+/** Epoch ms from a number of ms or s (a bank's own field may hold either) or a date string. */
+export function sessionTime(value: unknown): number | undefined {
+  const ms = typeof value === 'number' ? (value < 1e11 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * A `beforeStop` hook for the consent router: allows a stop when the session field `key` holds a step-up (a fresh
+ * authentication the bank's own flow recorded) at most `maxAgeMs` old.
+ */
+export function stepUpWithin(key: string, maxAgeMs: number, now: () => number = Date.now): (req: Request) => boolean {
+  return (req) => {
+    const at = sessionTime((req.session as unknown as Record<string, unknown> | undefined)?.[key]);
+    return at !== undefined && now() - at <= maxAgeMs;
+  };
 }
 
 /**

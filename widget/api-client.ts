@@ -1,4 +1,4 @@
-import { consentPaths, CSRF_HEADER } from '@consent-manager/contract';
+import { consentPaths, CSRF_HEADER, STEP_UP_REQUIRED } from '@consent-manager/contract';
 import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
 import { retry, retryBudget } from '@consent-manager/contract/retry';
 
@@ -141,9 +141,12 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     );
   }
 
-  /** The BFF's 401 means the bank session is gone: nothing to retry, the page must sign the customer in. */
+  /**
+   * The BFF's 401 means the bank session is gone: nothing to retry, the page must sign the customer in. Except
+   * `step_up_required`: the session stands, and the bank wants a fresh authentication before this stop.
+   */
   function fromBff(e: unknown): never {
-    if (e instanceof ApiError && e.status == 401) end();
+    if (e instanceof ApiError && e.status == 401 && e.code != STEP_UP_REQUIRED) end();
     throw e;
   }
 

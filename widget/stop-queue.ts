@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Consent } from '@consent-manager/contract';
-import type { ApiClient } from './api-client.js';
+import { STEP_UP_REQUIRED, type Consent } from '@consent-manager/contract';
+import { ApiError, type ApiClient } from './api-client.js';
 import { keys } from './app-card.js';
 import { emit } from './events.js';
 import { fill, type Strings } from './strings.js';
@@ -64,6 +64,8 @@ export class StopQueue implements ReactiveController {
   private fraudId?: string;
   /** Focus sat on an Undo that the finished stop removed, so it is moved to the app's new place. */
   private refocus = false;
+  /** A stop in this run was held by the bank for step-up authentication (`401 step_up_required`). */
+  private stepUp = false;
 
   constructor(
     private host: Host,
@@ -185,6 +187,7 @@ export class StopQueue implements ReactiveController {
         } catch (e) {
           if (!navigator.onLine) continue;
           if (!o.report(e)) return void this.update({ queue: [], run: undefined });
+          this.stepUp ||= e instanceof ApiError && e.code == STEP_UP_REQUIRED;
         } finally {
           this.update({ busy: undefined });
         }
@@ -216,9 +219,13 @@ export class StopQueue implements ReactiveController {
     const refocus = this.refocus || this.focusedOn('stop-button');
     this.refocus = false;
     o.settled?.(ids, failed);
+    const stepUp = this.stepUp;
+    this.stepUp = false;
     if (failed.length) {
       o.announce(
-        ids.length > 1
+        stepUp
+          ? fill(t.stepUp, { app: failed.length > 1 ? fill(t.apps, { n: failed.length }) : name(failed[0]!) })
+          : ids.length > 1
           ? fill(t.stopAllFailed, { done: done.length, n: ids.length, apps: failed.map(name).join(', ') })
           : fill(t.stopFailed, { app }),
       );

@@ -13,6 +13,7 @@ export const es: typeof more = {
   confirm: 'Dejar de compartir',
   stoppedMsg: 'Dejaste de compartir con {app}.',
   stopFailed: 'No se pudo dejar de compartir con {app}. Inténtalo de nuevo.',
+  stepUp: 'Tu banco necesita que confirmes tu identidad antes de dejar de compartir con {app}. Confírmala y vuelve a intentarlo.',
   undo: 'Deshacer',
   undoApp: 'Deshacer: seguir compartiendo con {app}',
   undoIn: 'Se dejará de compartir con {app} en {s} s.',

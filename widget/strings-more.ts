@@ -17,6 +17,7 @@ export const more = {
   confirm: 'Stop sharing',
   stoppedMsg: 'You stopped sharing with {app}.',
   stopFailed: 'Sharing with {app} could not be stopped. Please try again.',
+  stepUp: 'Your bank needs you to confirm it is you before sharing with {app} stops. Please confirm, then try again.',
   undo: 'Undo',
   undoApp: 'Undo stopping sharing with {app}',
   undoIn: 'Sharing with {app} stops in {s} s.',

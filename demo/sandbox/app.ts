@@ -44,6 +44,11 @@ export interface SandboxOptions {
   autoProvision?: boolean;
   /** Serve the loopback-only `/__sandbox/*` control routes. Default true. */
   controls?: boolean;
+  /**
+   * Keep `Authorization` headers verbatim in the request log (`/__sandbox/requests`, `requests()`). Default false:
+   * they are kept as `<scheme> [redacted]`, since they hold the bank's Basic credentials and live bearer tokens.
+   */
+  recordAuthorization?: boolean;
   /** Faults armed from the start and again at every reset (e.g. a CI run under 10 % dropped connections). */
   faults?: FaultInput;
   /** Seed for the `rate` draws, so a faulted run hits the same requests every time (and again after reset). */
@@ -65,6 +70,9 @@ export interface Sandbox {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** `Bearer [redacted]`: the scheme shows what kind of credential came, not the credential. */
+const redact = (authorization: string) => `${/^\S+(?=\s)/.exec(authorization)?.[0] ?? ''} [redacted]`.trimStart();
 
 function requireText(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new TypeError(`createSandbox: ${name} must be a non-empty string`);
@@ -144,7 +152,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   app.use((req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!/^\/__sandbox(\/|$)/.test(req.path)) {
-      requests.record({ method: req.method, path: req.url, headers: { ...req.headers }, at: clock.iso() });
+      const headers = { ...req.headers };
+      if (headers.authorization && !opts.recordAuthorization) headers.authorization = redact(headers.authorization);
+      requests.record({ method: req.method, path: req.url, headers, at: clock.iso() });
     }
     next();
   });

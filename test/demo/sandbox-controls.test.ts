@@ -60,17 +60,33 @@ describe('GET /__sandbox/stats', () => {
 });
 
 describe('GET /__sandbox/requests', () => {
-  it('records method, path, headers and time of API requests, Cookie included when sent', async () => {
+  it('records method, path, headers and time of API requests, Cookie included when sent, Authorization redacted', async () => {
     const token = await tokenFor(s, ALEX);
     await api(s, 'GET', '/consent_management', { token, headers: { Cookie: 'sid=browser-session' } });
     await control(s, 'GET', '/stats');
-    const recorded = (await control<{ method: string; path: string; headers: Record<string, string>; at: string }[]>(s, 'GET', '/requests')).json;
+    const res = await control<{ method: string; path: string; headers: Record<string, string>; at: string }[]>(s, 'GET', '/requests');
+    const recorded = res.json;
     assert.deepEqual(recorded.map((r) => `${r.method} ${r.path}`), ['POST /api/v4/token', 'GET /api/v4/consent_management']);
     assert.equal(recorded[1]!.headers.cookie, 'sid=browser-session');
-    assert.equal(recorded[1]!.headers.authorization, `Bearer ${token}`);
+    assert.equal(recorded[0]!.headers.authorization, 'Basic [redacted]');
+    assert.equal(recorded[1]!.headers.authorization, 'Bearer [redacted]');
+    const text = JSON.stringify(recorded);
+    assert.ok(!text.includes(token) && !text.includes(basic(CREDENTIALS.clientId, CREDENTIALS.clientSecret).slice(6)), 'no credential in the log');
     assert.equal(recorded[0]!.headers.cookie, undefined);
     assert.ok(Math.abs(Date.parse(recorded[1]!.at) - Date.now()) < 5_000);
     assert.deepEqual(s.sandbox.requests(), recorded);
+  });
+
+  it('keeps Authorization verbatim only when recordAuthorization is on', async () => {
+    const verbatim = await startSandbox({ ...CREDENTIALS, recordAuthorization: true });
+    try {
+      const token = await tokenFor(verbatim, ALEX);
+      await api(verbatim, 'GET', '/consent_management', { token });
+      assert.deepEqual(verbatim.sandbox.requests().map((r) => r.headers.authorization),
+        [basic(CREDENTIALS.clientId, CREDENTIALS.clientSecret), `Bearer ${token}`]);
+    } finally {
+      await verbatim.close();
+    }
   });
 
   it('keeps only the last 500', async () => {
@@ -144,6 +160,30 @@ describe('control route access', () => {
     assert.deepEqual(JSON.parse(foreign.body), { error: { status: 404, message: 'not found' } });
     assert.equal((await getFrom('127.0.0.1', `http://127.0.0.1:${port}/__sandbox/stats`)).status, 200);
     assert.equal((await getFrom('127.0.0.2', `http://127.0.0.1:${port}/logos/fernpay.svg`)).status, 200, 'the API side still answers');
+  });
+
+  it('refuses_browser_requests_from_other_sites_even_on_loopback', async () => {
+    const own = new URL(s.url).origin;
+    const refused: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:1' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ];
+    for (const headers of refused) {
+      for (const [method, path] of [['POST', '/reset'], ['GET', '/requests'], ['PUT', '/faults']] as const) {
+        const res = await fetch(`${s.url}/__sandbox${path}`, { method, headers: { 'content-type': 'text/plain', ...headers }, body: method === 'GET' ? undefined : '[]' });
+        assert.equal(res.status, 403, `${JSON.stringify(headers)} ${method} ${path}`);
+      }
+    }
+    await control(s, 'PUT', '/outage/token', {});
+    assert.equal((await fetch(`${s.url}/__sandbox/outage/token`, { method: 'DELETE', headers: { 'sec-fetch-site': 'cross-site' } })).status, 403);
+    assert.equal((await control<unknown[]>(s, 'GET', '/faults')).json.length, 1, 'the outage stayed');
+    // The sandbox's own pages, a browser's address bar and scripts (no Sec-Fetch-Site, no Origin) are let through.
+    for (const headers of [{ 'sec-fetch-site': 'same-origin', origin: own }, { 'sec-fetch-site': 'none' }, { origin: own }, {}] as Array<Record<string, string>>) {
+      assert.equal((await fetch(`${s.url}/__sandbox/stats`, { headers })).status, 200, JSON.stringify(headers));
+    }
   });
 
   it('serves no control routes when controls is off', async () => {

@@ -18,7 +18,8 @@ after(() => {
 function waitForLine(proc: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${out}`)), 15_000);
+    // A cold `node --import tsx` start compiles the sandbox first: seconds on a loaded machine.
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${out}`)), 60_000);
     proc.stdout!.setEncoding('utf8');
     proc.stdout!.on('data', (chunk: string) => {
       out += chunk;

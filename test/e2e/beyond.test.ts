@@ -30,6 +30,12 @@ describe('beyond the consent list, in the demo bank', () => {
   const truth = () => demo.sandbox!.consents(ALEX);
   const byName = (name: string) => truth().find((c) => c.application_name === name)!;
   const revokes = (c: Consent) => demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
+  /** Every stop the browser starts on the page's context from now on, recorded as it is started. */
+  const watchStops = (ctx: BrowserContext) => {
+    const started: string[] = [];
+    ctx.on('request', (r) => { if (r.url().endsWith('/disable_app_sharing')) started.push(r.url()); });
+    return started;
+  };
 
   before(async () => {
     [browser, demo] = await Promise.all([launchChromium(), startTestDemo()]);
@@ -85,9 +91,11 @@ describe('beyond the consent list, in the demo bank', () => {
   for (const mode of ['proxy', 'direct'] as const) {
     it(`${mode}_mode_closing_the_page_during_the_undo_window_still_stops_sharing`, async () => {
       const { page, problems } = await dashboard(`?mode=${mode}&undo=30`);
+      const stops = watchStops(context!);
       const app = byName('Harborline Lending');
+      // The undo window is open (stopWithUndo waits for it): the stop is held, and nothing has gone out.
       await stopWithUndo(page, app);
-      await page.waitForTimeout(200);
+      assert.deepEqual(stops, [], 'nothing sent during the window');
       assert.equal(byName('Harborline Lending').revoked_at, null, 'nothing sent during the window');
       assert.deepEqual(problems, []);
 
@@ -102,8 +110,10 @@ describe('beyond the consent list, in the demo bank', () => {
     const app = byName('Quillfile Tax');
     await stopWithUndo(page, app);
     await context!.setOffline(true);
+    const stops = watchStops(context!);
+    // Announced once the queue found the network gone and stopped sending: the flow settled, waiting for `online`.
     await eventually(() => page.locator(STATUS).textContent(), (s) => /offline/i.test(s ?? ''), 'the customer is told it waits for the network');
-    await page.waitForTimeout(500);
+    assert.deepEqual(stops, []);
     assert.equal(revokes(app).length, 0);
     assert.equal(byName('Quillfile Tax').revoked_at, null);
 
@@ -116,16 +126,21 @@ describe('beyond the consent list, in the demo bank', () => {
 
   it('undo_within_the_window_sends_nothing_even_when_the_page_then_closes', async () => {
     const { page } = await dashboard('?undo=2');
+    const stops = watchStops(context!);
     const app = byName('Harborline Lending');
     await stopWithUndo(page, app);
     await page.locator(`${WIDGET} [part~="undo-button"]`).click();
     assert.match((await page.locator(STATUS).textContent()) ?? '', /still sharing with Harborline Lending/);
-    await page.waitForTimeout(2_500);
+    // A stop confirmed after the undo, with the same window, lands after the undone one was due.
+    const later = byName('Quillfile Tax');
+    await stopWithUndo(page, later);
+    await page.locator(`${HISTORY_APP}[data-id="${later.id}"]`).waitFor({ timeout: 10_000 });
+    // Closing sends every stop still held, as the page goes: the browser has started them by the time close returns.
     await page.close();
-    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(stops.map((u) => u.split('/').at(-2)), [later.id], 'only the later stop was ever started');
     assert.equal(byName('Harborline Lending').revoked_at, null);
     assert.equal(revokes(app).length, 0, 'no revoke request reached the sandbox');
-    assert.equal(demo.sandbox!.stats().revoke, 0);
+    assert.equal(demo.sandbox!.stats().revoke, 1);
   });
 
   it('an_app_the_customer_does_not_recognize_is_stopped_and_the_fraud_link_opens_the_banks_page', async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -45,6 +45,21 @@ const attacks = (bff: string, consentId: string) => `(async () => {
   const posted = frameLoaded(sink);
   form.submit();
   results.form_post = await within(posted);
+  // Login CSRF: a form that would sign the customer in as the attacker's account.
+  const sink2 = document.createElement('iframe');
+  sink2.name = 'sink2';
+  document.body.append(sink2);
+  const login = document.createElement('form');
+  Object.assign(login, { method: 'POST', action: '${bff}/demo/login', target: 'sink2' });
+  for (const [name, value] of [['username', 'sam'], ['password', 'demo']]) {
+    const input = document.createElement('input');
+    Object.assign(input, { name, value });
+    login.append(input);
+  }
+  document.body.append(login);
+  const loggedIn = frameLoaded(sink2);
+  login.submit();
+  results.login_form_post = await within(loggedIn);
   // The same from a sandboxed frame, whose requests carry Origin: null.
   const jail = document.createElement('iframe');
   jail.setAttribute('sandbox', 'allow-forms allow-scripts');
@@ -98,6 +113,16 @@ describe('a hostile site in the customer’s browser', () => {
       const before = truth();
       logs.length = 0;
 
+      // What reached the BFF, as it arrived: the Cookie header of each forged request, and whether it got a cookie back.
+      const session = (await context.cookies(demo.url)).find((c) => c.name === 'consent.sid')!;
+      const arrived: Array<{ method: string; path: string; cookie?: string; setCookie?: unknown }> = [];
+      const record = (req: IncomingMessage, res: ServerResponse) => {
+        if (!req.url?.startsWith('/consent/')) return;
+        const entry: (typeof arrived)[number] = { method: req.method!, path: req.url, cookie: req.headers.cookie };
+        arrived.push(entry);
+        res.once('finish', () => { entry.setCookie = res.getHeader('set-cookie'); });
+      };
+      demo.server.prependListener('request', record);
       await page.goto(attackerUrl);
       const results = await page.evaluate(attacks(demo.url, target(before).id)) as Record<string, string>;
       t.diagnostic(`what the hostile page saw: ${JSON.stringify(results)}`);
@@ -114,10 +139,26 @@ describe('a hostile site in the customer’s browser', () => {
       t.diagnostic(`forgeries from the hostile page: ${Object.keys(results).length}; reached the BFF: ${reached.length}, `
         + `refused 403: ${forgeries.length}; ${reached.map((l) => `${l.method} ${l.path} ${l.status}`).join(', ')}`);
       assert.equal(forgeries.length, reached.length, 'every forged request that reached the BFF was refused');
+      // The forgeries had the customer's credentials with them: the browser attached the session cookie (a page on
+      // another port is the same site, so the Lax cookie goes along), and still got nothing done, nor a new cookie.
+      demo.server.off('request', record);
+      const withCookie = arrived.filter((r) => r.cookie?.split('; ').includes(`consent.sid=${session.value}`));
+      t.diagnostic(`forged requests that reached the BFF: ${arrived.map((r) => `${r.method} ${r.path.split('/').pop()} cookie:${r.cookie ? 'yes' : 'no'}`).join(', ')}`);
+      assert.equal(arrived.length, reached.length);
+      // Preflights never carry cookies, nor does the sandboxed frame's post (an opaque origin); the rest did.
+      assert.ok(withCookie.some((r) => r.method === 'GET' && r.path === '/consent/api/consent_management'), 'the simple GET arrived with the session cookie');
+      assert.ok(withCookie.filter((r) => r.method === 'POST' && r.path === '/consent/token').length >= 2,
+        'the no-cors post and the form post arrived with the session cookie');
+      for (const r of arrived) assert.equal(r.setCookie, undefined, `${r.method} ${r.path} got a Set-Cookie`);
       assert.ok(!reached.some((l) => l.method === 'PUT'), 'no preflighted write was ever sent');
       assert.ok(forgeries.length >= 4, 'the simple fetch, the no-cors post and both form posts were refused');
       assert.equal(demo.sandbox!.stats().total, 0, 'no upstream call');
       assert.deepEqual(truth(), before, 'nothing changed');
+      // The forged login was refused, and the customer is still alex, on the same session.
+      assert.deepEqual(logs.filter((l) => l.path === '/demo/login').map((l) => l.status), [403], 'the forged login was refused');
+      assert.equal((await context.cookies(demo.url)).find((c) => c.name === 'consent.sid')?.value, session.value);
+      await page.goto(demo.url);
+      await showsTruth(page, truth);
     } finally {
       await context.close();
     }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
-const strong = 'k'.repeat(12) + 'Zq81-xF0pLm2Vw7rTy5uE3sD';
+const strong = 'Zq81-xF0pLm2Vw7rTy5uE3sD_kH4nB9cJ6aQ';
 const prod = {
   NODE_ENV: 'production', MX_BASE_URL: 'https://access.bank.example', MX_CLIENT_ID: 'id', MX_CLIENT_SECRET: 'issued-by-mx-1234',
   SESSION_SECRET: strong,
@@ -28,9 +29,55 @@ describe('config validated at start', () => {
     assert.ok(problems({ ...prod, MX_CLIENT_SECRET: 'changeme' }).some((p) => p.startsWith('MX_CLIENT_SECRET')));
   });
 
-  it('production_start_with_a_short_secret_or_plain_http_upstream_refuses_to_run', () => {
-    assert.ok(problems({ ...prod, SESSION_SECRET: 'short' }).some((p) => p.includes('at least 32')));
-    assert.ok(problems({ ...prod, MX_BASE_URL: 'http://access.bank.example' }).some((p) => p.includes('https')));
+  it('production_start_with_a_guessable_secret_refuses_to_run_however_long_it_is', () => {
+    for (const weak of ['short', 'a'.repeat(32), 'a'.repeat(200), 'ab'.repeat(40), 'abcdefghijklmnopqrstuvwxyz0123456789']) {
+      const found = problems({ ...prod, SESSION_SECRET: weak });
+      assert.equal(found.length, 1, `${weak}: ${found.join('; ')}`);
+      assert.match(found[0]!, /^SESSION_SECRET: too guessable/, weak);
+    }
+    // Random ones of the usual recipes pass, whatever their alphabet.
+    for (const random of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex'), randomBytes(24).toString('base64url')]) {
+      assert.deepEqual(problems({ ...prod, SESSION_SECRET: random }), [], random);
+    }
+  });
+
+  it('production_start_refuses_each_unsafe_transport_and_origin_setting_naming_it', () => {
+    const refused: Array<[Record<string, string>, string]> = [
+      [{ MX_BASE_URL: 'http://access.bank.example' }, 'MX_BASE_URL'],
+      [{ MX_PUBLIC_BASE_URL: 'http://access.bank.example' }, 'MX_PUBLIC_BASE_URL'],
+      [{ COOKIE_SECURE: 'false' }, 'COOKIE_SECURE'],
+      [{ COOKIE_SECURE: '0' }, 'COOKIE_SECURE'],
+      [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS'],
+      [{ ALLOWED_ORIGINS: 'null' }, 'ALLOWED_ORIGINS'],
+      [{ ALLOWED_ORIGINS: 'https://bank.example,null' }, 'ALLOWED_ORIGINS'],
+      [{ ALLOWED_ORIGINS: 'http://bank.example' }, 'ALLOWED_ORIGINS'],
+      [{ ALLOWED_ORIGINS: 'https://bank.example/app' }, 'ALLOWED_ORIGINS'],
+      [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+      [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+      [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY'],
+    ];
+    for (const [env, name] of refused) {
+      const found = problems({ ...prod, ...env });
+      assert.equal(found.length, 1, `${JSON.stringify(env)}: ${found.join('; ')}`);
+      assert.ok(found[0]!.startsWith(`${name}: `), `${JSON.stringify(env)} → ${found[0]}`);
+    }
+    const safe = loadConfig({ ...prod, MX_PUBLIC_BASE_URL: 'https://mx.bank.example', COOKIE_SECURE: 'true', ALLOWED_ORIGINS: 'https://bank.example' }, { requireUpstream: true });
+    assert.deepEqual(safe.allowedOrigins, ['https://bank.example']);
+  });
+
+  it('trust_proxy_is_a_hop_count_or_a_list_of_addresses', () => {
+    const trust = (TRUST_PROXY: string) => loadConfig({ ...prod, TRUST_PROXY }, { requireUpstream: true }).trustProxy;
+    assert.equal(trust('2'), 2);
+    assert.equal(trust('false'), false);
+    assert.deepEqual(trust('loopback, 10.0.0.0/8,2001:db8::1'), ['loopback', '10.0.0.0/8', '2001:db8::1']);
+    assert.deepEqual(loadConfig(prod, { requireUpstream: true }).trustProxy, ['loopback']);
+  });
+
+  it('a_restrictive_policy_requires_proxy_mode', () => {
+    assert.ok(problems({ ...prod, CONSENT_ACCOUNT_POLICY: 'read-only', CONSENT_MODE: 'both' }).some((p) => p.startsWith('CONSENT_MODE')));
+    assert.ok(problems({ ...prod, CONSENT_AUTO_SHARE_POLICY: 'sometimes' }).some((p) => p.startsWith('CONSENT_AUTO_SHARE_POLICY')));
+    const config = loadConfig({ ...prod, CONSENT_ACCOUNT_POLICY: 'hidden', CONSENT_MODE: 'proxy' }, { requireUpstream: true });
+    assert.deepEqual(config.policy, { accounts: 'hidden', autoShare: 'editable' });
   });
 
   it('production_start_without_upstream_refuses_the_embedded_sandbox', () => {

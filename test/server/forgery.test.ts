@@ -97,6 +97,37 @@ describe('forged requests', () => {
     }
   });
 
+  it('a_login_or_logout_form_posted_from_another_site_is_refused_and_changes_no_session', async () => {
+    const own = new URL(stack.bff.url).origin;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const forged: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' }, { origin: 'null' }, { origin: `${own}.evil.example` },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'cross-site' }, { origin: `http://127.0.0.1:1`, 'sec-fetch-site': 'same-site' },
+    ];
+    for (const from of forged) {
+      const origin = JSON.stringify(from);
+      // Login CSRF: the attacker's form would sign the victim in as the attacker.
+      const victim = new Customer(stack.bff.url);
+      const res = await victim.request('POST', '/demo/login', { csrf: false, headers: { ...form, ...from }, body: 'username=sam&password=demo' });
+      assert.equal(res.status, 403, origin);
+      assert.deepEqual(res.headers.getSetCookie(), [], `${origin}: no session cookie`);
+      assert.equal((await victim.token()).status, 401, `${origin}: not logged in`);
+      // Logout CSRF: the logged-in customer stays logged in.
+      const out = await alex.request('POST', '/demo/logout', { csrf: false, headers: { ...form, ...from }, body: '' });
+      assert.equal(out.status, 403, origin);
+      assert.equal((await alex.token()).status, 200, `${origin}: still logged in`);
+    }
+    // The bank's own page logs in as before (Chromium sends its own form under `no-referrer` with `Origin: null`).
+    const ownPage: Array<Record<string, string>> = [{ origin: own }, { origin: 'null', 'sec-fetch-site': 'same-origin' }, { origin: own, 'sec-fetch-site': 'same-origin' }];
+    for (const from of ownPage) {
+      const fromOwnPage = new Customer(stack.bff.url);
+      const ok = await fromOwnPage.request('POST', '/demo/login', { csrf: false, headers: { ...form, ...from }, body: 'username=sam&password=demo' });
+      assert.equal(ok.status, 303, JSON.stringify(from));
+      assert.equal((await fromOwnPage.token()).status, 200);
+    }
+  });
+
   it('a_session_id_from_before_login_is_useless_after_it', async () => {
     // Visiting as a stranger creates no session at all, so there is no anonymous id to fixate...
     const stranger = new Customer(stack.bff.url);

@@ -23,30 +23,63 @@ describe('operations', () => {
     stack.logs.length = 0;
   });
 
-  it('each_consent_change_writes_one_audit_event_with_hashed_customer_and_request_id', async () => {
+  it('each_consent_change_writes_one_audit_event_with_hashed_customer_account_and_server_made_request_id', async () => {
     const alex = new Customer(stack.bff.url);
     await alex.login('alex');
     const c = stack.mx.sandbox.consents(DEMO_CUSTOMERS.alex).find((x) => !x.revoked_at)!;
+    const account = c.accounts[0]!;
     const res = await alex.request('PUT', `${LIST}/${c.id}/accounts`, { json: { automatic_access: false }, headers: { 'X-Request-Id': 'req-audit-1' } });
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('x-request-id'), 'req-audit-1');
+    const reqId = res.headers.get('x-request-id')!;
+    assert.match(reqId, /^[0-9a-f-]{36}$/, 'the response names the id the server made');
+    const switched = await alex.request('PUT', `${LIST}/${c.id}/accounts/${account.account_id}`, { json: { enabled: !account.enabled } });
+    assert.equal(switched.status, 200);
     const rejected = await alex.request('PUT', `${LIST}/CNS-unknown/disable_app_sharing`);
     assert.equal(rejected.status, 404);
     await alex.request('GET', LIST);
 
     const audits = parse(stack.logs).filter((l) => l.event === 'consent_audit');
-    assert.equal(audits.length, 2, 'one per change, none for the read');
+    assert.equal(audits.length, 3, 'one per change, none for the read');
     assert.deepEqual(
       { ...audits[0], time: undefined, level: undefined, msg: undefined },
       {
         event: 'consent_audit', customer: hashId(DEMO_CUSTOMERS.alex), consent_id: c.id, action: 'auto_share',
-        value: { automatic_access: false }, outcome: 'applied', upstream_status: 200, req_id: 'req-audit-1',
+        value: { automatic_access: false }, outcome: 'applied', upstream_status: 200, req_id: reqId, correlation_id: 'req-audit-1',
         time: undefined, level: undefined, msg: undefined,
       },
     );
-    assert.equal(audits[1]!.action, 'stop');
-    assert.equal(audits[1]!.outcome, 'rejected');
+    assert.deepEqual(
+      { action: audits[1]!.action, consent_id: audits[1]!.consent_id, account_id: audits[1]!.account_id, value: audits[1]!.value, outcome: audits[1]!.outcome },
+      { action: 'account', consent_id: c.id, account_id: account.account_id, value: { enabled: !account.enabled }, outcome: 'applied' },
+    );
+    assert.equal(audits[1]!.correlation_id, undefined, 'no X-Request-Id, no correlation field');
+    assert.equal(audits[2]!.action, 'stop');
+    assert.equal(audits[2]!.outcome, 'rejected');
+    assert.equal(new Set(audits.map((a) => a.req_id)).size, 3, 'each request its own id');
     assert.ok(!stack.logs.join('\n').includes(DEMO_CUSTOMERS.alex), 'the raw customer id is never logged');
+  });
+
+  it('a_clients_request_id_never_becomes_the_request_id_and_is_kept_only_when_well_formed', async () => {
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    const c = stack.mx.sandbox.consents(DEMO_CUSTOMERS.alex).find((x) => !x.revoked_at)!;
+    const ids: Array<[string, string | undefined]> = [
+      ['trace-42:span.7', 'trace-42:span.7'],
+      ['x'.repeat(65), undefined],
+      ['a b', undefined],
+      ['{"admin":true}', undefined],
+      ['<script>', undefined],
+    ];
+    for (const [sent] of ids) {
+      const res = await alex.request('PUT', `${LIST}/${c.id}/accounts`, { json: { automatic_access: true }, headers: { 'X-Request-Id': sent } });
+      assert.equal(res.status, 200);
+      assert.notEqual(res.headers.get('x-request-id'), sent);
+    }
+    const audits = parse(stack.logs).filter((l) => l.event === 'consent_audit');
+    const requests = parse(stack.logs).filter((l) => l.msg === 'request' && String((l.req as { path?: string } | undefined)?.path).startsWith(LIST));
+    assert.deepEqual(audits.map((a) => a.correlation_id), ids.map(([, kept]) => kept));
+    assert.deepEqual(requests.map((a) => a.correlation_id), ids.map(([, kept]) => kept), 'the request line agrees');
+    assert.deepEqual(audits.map((a) => a.req_id), requests.map((r) => r.req_id));
   });
 
   it('every_request_is_logged_once_with_its_request_id_and_no_query_string', async () => {
@@ -91,9 +124,10 @@ describe('graceful shutdown', () => {
     try {
       const alex = new Customer(stack.bff.url);
       await alex.login('alex');
-      stack.mx.sandbox.faults.set({ endpoint: 'list', kind: 'latency', latency_ms: 600 });
+      stack.mx.sandbox.faults.set({ endpoint: 'list', kind: 'latency', latency_ms: 1_500 });
       const inFlight = alex.request('GET', LIST);
-      await new Promise((r) => setTimeout(r, 150));
+      // In flight for certain: the BFF has passed it on and MX is holding it.
+      while (stack.mx.sandbox.stats().list === 0) await new Promise((r) => setTimeout(r, 10));
       const closing = closeGracefully(stack.bff.server, 5_000);
       const res = await inFlight;
       assert.equal(res.status, 200);
@@ -149,7 +183,8 @@ describe('standalone BFF process', () => {
     });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${output()}`)), 15_000);
+        // A cold `node --import tsx` start compiles the BFF first: seconds on a loaded machine.
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${output()}`)), 60_000);
         child.stdout.on('data', () => {
           const m = /"url":"(http:[^"]+)"/.exec(output());
           if (m) { clearTimeout(timer); resolve(m[1]!); }

@@ -45,8 +45,9 @@ describe('Redis token store', () => {
   });
 
   it('a_fetch_slower_than_the_lock_ttl_keeps_its_lock_alive', async () => {
-    const [a, b] = [instance({ lockTtlMs: 300 }), instance({ lockTtlMs: 300 })];
-    const upstream = countingFetch(a, 'token:slow', 1_000);
+    // The fetch outlasts the lock's TTL three times over; the TTL leaves a loaded machine's renewal timer room.
+    const [a, b] = [instance({ lockTtlMs: 1_500 }), instance({ lockTtlMs: 1_500 })];
+    const upstream = countingFetch(a, 'token:slow', 4_500);
     const first = a.singleFlight('token:slow', upstream.fetch);
     await sleep(50);
     const second = await b.singleFlight('token:slow', upstream.fetch);

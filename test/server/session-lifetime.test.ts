@@ -5,7 +5,7 @@ import { listen } from '../../server/lifecycle.js';
 import { logIn } from '../../demo/login.js';
 import { BoundedMemoryStore, createSessionMiddleware } from '../../server/session.js';
 
-async function sessionApp(opts: { idleMs: number; absoluteMs: number }) {
+async function sessionApp(opts: { idleMs: number; absoluteMs: number; now?: () => number }) {
   const app = express();
   app.use(createSessionMiddleware({ secret: 'test-secret-for-lifetimes-0123456789', secureCookie: false, ...opts }));
   app.post('/login', async (req, res) => {
@@ -23,13 +23,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('session lifetimes', () => {
   it('a_session_ends_after_the_absolute_lifetime_even_while_in_use', async () => {
-    const app = await sessionApp({ idleMs: 60_000, absoluteMs: 300 });
+    // The absolute lifetime runs on a clock the test moves (login stamps real time, at most the clock's start), with
+    // minutes of margin either side, so however slow a loaded machine answers, each request sees the intended time.
+    let now = Date.now();
+    const app = await sessionApp({ idleMs: 60_000, absoluteMs: 10 * 60_000, now: () => now });
     try {
       const cookie = await app.login();
+      now = Date.now();
       assert.equal(await app.who(cookie), 'customer-1');
-      await sleep(150);
-      assert.equal(await app.who(cookie), 'customer-1');
-      await sleep(200);
+      now += 5 * 60_000;
+      assert.equal(await app.who(cookie), 'customer-1', 'in use and within the lifetime');
+      now += 6 * 60_000;
       assert.equal(await app.who(cookie), null);
     } finally {
       app.close();
@@ -37,11 +41,12 @@ describe('session lifetimes', () => {
   });
 
   it('a_session_ends_after_the_idle_lifetime', async () => {
-    const app = await sessionApp({ idleMs: 200, absoluteMs: 60_000 });
+    // Idle expiry is the cookie's and the store's real-time TTL; the margins allow a loaded machine 2 s per request.
+    const app = await sessionApp({ idleMs: 2_000, absoluteMs: 60_000 });
     try {
       const cookie = await app.login();
       assert.equal(await app.who(cookie), 'customer-1');
-      await sleep(300);
+      await sleep(2_500);
       assert.equal(await app.who(cookie), null);
     } finally {
       app.close();

@@ -109,7 +109,7 @@ describe('POST /consent/token', () => {
     assert.equal(own.status, 200);
   });
 
-  it('a_text_plain_form_post_is_refused_before_the_session_is_read', async () => {
+  it('a_text_plain_form_post_from_a_foreign_origin_is_refused_with_no_upstream_call', async () => {
     const alex = new Customer(stack.bff.url);
     await alex.login('alex');
     const res = await alex.request('POST', '/consent/token', {

@@ -77,7 +77,7 @@ describe('upstream connections', () => {
   before(async () => {
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('[]'), 2_000);
+      if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('[]'), 10_000);
       res.end(req.method === 'POST' ? '{"access_token":"t"}' : '[]');
     });
     server.on('connection', () => { connections++; });
@@ -111,7 +111,8 @@ describe('upstream connections', () => {
       const started = Date.now();
       await assert.rejects(client.consent({ method: 'GET', path: '/slow' }, 't'), (err: unknown) => err instanceof UpstreamError && err.kind === 'timeout');
       const took = Date.now() - started;
-      assert.ok(took < 1_000, `gave up after ${took} ms`);
+      // Well before the 10 s answer, with room for a loaded machine's timers.
+      assert.ok(took < 5_000, `gave up after ${took} ms`);
     } finally {
       await client.close();
     }

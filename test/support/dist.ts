@@ -1,11 +1,27 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What the browser can load: the element's drop-in build and library build, and the contract they import. */
 const BROWSER_FACING = ['widget/dist', 'widget/lib', 'contract/dist'];
+
+/**
+ * Runs `npm run build` (what a release and `npm test` run) with made-up secrets in its environment, under the
+ * names a careless config would leak (the BFF's own variables, and Vite's `VITE_*`, which it hands to
+ * `import.meta.env`), and returns them: a scan of the build for them afterwards can fail. The output is the same
+ * files a plain build writes (if it is not, that difference is the leak), so the build is redone in place.
+ */
+export async function buildWithCanaries(): Promise<string[]> {
+  const names = ['MX_CLIENT_SECRET', 'SESSION_SECRET', 'VITE_MX_CLIENT_SECRET', 'VITE_SESSION_SECRET', 'CLIENT_SECRET'];
+  const canaries = Object.fromEntries(names.map((n) => [n, `canary-${n.toLowerCase()}-${randomUUID()}`]));
+  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, ...canaries }, maxBuffer: 16 << 20 });
+  return Object.values(canaries);
+}
 
 /**
  * Every built file that can reach a browser: the drop-in files and their chunks, their source maps, the library

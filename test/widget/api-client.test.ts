@@ -14,6 +14,8 @@ import {
   resetSandbox,
   setFaults,
   stats,
+  upstreamConsents,
+  watchFetches,
 } from './support.js';
 
 interface Recorded {
@@ -38,8 +40,16 @@ describe('api client, both modes, against the BFF and the sandbox', () => {
   const realNow = Date.now;
 
   it('proxy mode: first data after one browser request, with the CSRF header and no token in the browser', async () => {
-    await mount({ mode: 'proxy' });
+    const fetches = watchFetches();
+    const el = await mount({ mode: 'proxy' }).finally(fetches.restore);
     expect(apiRequests()).to.deep.equal(['/consent/api/consent_management']);
+    expect(fetches.started).to.deep.equal(['GET /consent/api/consent_management']);
+    expect(fetches.headers[0]!.get('X-CSRF')).to.equal('1', 'the one request carried the CSRF header');
+    expect(fetches.headers[0]!.get('Authorization')).to.equal(null, 'and no token');
+    // First data, not an error: the BFF (which refuses a request without the header) answered with the list.
+    const shown = el.shadowRoot!.querySelectorAll('li.app').length;
+    expect(shown).to.equal((await upstreamConsents()).length);
+    expect(localStorage.length + sessionStorage.length).to.equal(0);
   });
 
   it('direct mode: first data after two browser requests, and every call asks the BFF for the token first', async () => {

@@ -1,18 +1,22 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/define.js';
+import type { ConsentManager } from '../../widget/consent-manager.js';
 import type { ConsentBeforeStopDetail } from '../../widget/events.js';
-import { $, $$, card, control, focused, login, logout, mount, openDialog, recordEvents, resetSandbox, settled, stats, statusText } from './support.js';
+import { $, $$, card, confirmDialog, control, focused, login, logout, mount, openDialog, recordEvents, resetSandbox, settled, stats, statusText, watchFetches } from './support.js';
 
 const press = (key: string) => sendKeys({ press: key });
 
 describe('stopping sharing', () => {
   let events: ReturnType<typeof recordEvents>;
+  let restoreFetch = () => {};
   beforeEach(async () => {
     await resetSandbox();
     events = recordEvents();
   });
   afterEach(async () => {
+    restoreFetch();
+    restoreFetch = () => {};
     events.stop();
     await logout();
   });
@@ -84,6 +88,8 @@ describe('stopping sharing', () => {
 
   it('holds the stop while the page verifies the customer, until resume()', async () => {
     await login('alex');
+    const fetches = watchFetches();
+    restoreFetch = fetches.restore;
     let held: ConsentBeforeStopDetail | undefined;
     const el = await mount();
     el.addEventListener('consent-before-stop', (e) => {
@@ -95,10 +101,11 @@ describe('stopping sharing', () => {
     $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
     await waitUntil(() => held, 'before-stop fired');
     expect(held!.consent.application_name).to.equal('Fernpay');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await stats()).revoke).to.equal(0, 'nothing sent while held');
+    // Held: the page cancelled the event, and the flow shows it waits (busy) rather than sending.
     const trigger = control(el, 'Stop sharing with Fernpay');
-    expect(trigger.getAttribute('aria-busy')).to.equal('true');
+    await waitUntil(() => trigger.getAttribute('aria-busy') == 'true', 'the stop waits for the page');
+    expect(fetches.stops()).to.deep.equal([], 'nothing sent while held');
+    expect((await stats()).revoke).to.equal(0, 'nothing sent while held');
     expect(control(el, 'Stop sharing with Quillfile Tax').getAttribute('aria-disabled')).to.equal('true');
 
     held!.resume();
@@ -122,16 +129,40 @@ describe('stopping sharing', () => {
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog')?.open, 'open');
     $<HTMLButtonElement>(el, '[part~="confirm-button"]')!.click();
     await waitUntil(() => held, 'before-stop fired');
-    held!.abandon();
-    held!.resume();
-    await el.updateComplete;
-    const trigger = control(el, 'Stop sharing with Fernpay');
-    expect(trigger.getAttribute('aria-busy')).to.equal('false');
-    expect(trigger.getAttribute('aria-disabled')).to.equal('false');
-    await new Promise((r) => setTimeout(r, 300));
+    const fetches = watchFetches();
+    try {
+      held!.abandon();
+      held!.resume();
+      await el.updateComplete;
+      // Settled: the flow let go of the stop (not busy); sending would have started inside resume(), had it won.
+      const trigger = control(el, 'Stop sharing with Fernpay');
+      expect(trigger.getAttribute('aria-busy')).to.equal('false');
+      expect(trigger.getAttribute('aria-disabled')).to.equal('false');
+      expect(fetches.stops()).to.deep.equal([]);
+    } finally {
+      fetches.restore();
+    }
     expect((await stats()).revoke).to.equal(0);
     expect(events.counts()['consent-stop']).to.equal(0);
     expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
+  });
+
+  it('a stop the bank holds for step-up on its BFF is reported as such, keeps the session and changes nothing', async () => {
+    // The playground's BFF mount for alex whose beforeStop hook always asks for a step-up (401 step_up_required).
+    const el = await fixture<ConsentManager>(html`<consent-manager lang="en" bff="/playground/bff/policy"
+      account-policy="read-only" auto-share-policy="read-only"></consent-manager>`);
+    await settled(el);
+    control(el, 'Stop sharing with Fernpay').click();
+    await confirmDialog(el);
+    const said = 'Your bank needs you to confirm it is you before sharing with Fernpay stops. Please confirm, then try again.';
+    await waitUntil(() => statusText(el) == said, 'the customer is told what the bank needs');
+    await settled(el);
+    expect(events.seen['consent-error']!.map((e) => (e as CustomEvent<{ code: string }>).detail.code)).to.deep.equal(['step_up_required']);
+    expect(events.counts()['consent-session-expired']).to.equal(0, 'the session stands');
+    expect(events.counts()['consent-stop']).to.equal(0);
+    expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
+    expect((await stats()).revoke).to.equal(0);
+    expect(control(el, 'Stop sharing with Fernpay').getAttribute('aria-disabled')).to.equal('false', 'the customer can try again');
   });
 
   it('sends nothing when the customer cancels', async () => {

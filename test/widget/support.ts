@@ -158,6 +158,30 @@ export function focused(el: ConsentManager) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Records every `fetch` the page starts from now on, as `METHOD /path`, at the moment it is started (not when it is
+ * answered), and passes it on unchanged. With it, "nothing was sent" is checked once the flow settled, without
+ * waiting for a request that might still be on its way.
+ */
+export function watchFetches() {
+  const started: string[] = [];
+  /** The headers each started request carries, in the same order. */
+  const headers: Headers[] = [];
+  const original = window.fetch;
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    started.push(`${init?.method ?? (input instanceof Request ? input.method : 'GET')} ${url.pathname}`);
+    headers.push(new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
+    return original.call(window, input, init);
+  };
+  return {
+    started,
+    headers,
+    stops: () => started.filter((r) => r.startsWith('PUT ') && r.endsWith('/disable_app_sharing')),
+    restore: () => void (window.fetch = original),
+  };
+}
+
 const EVENTS = [
   'consent-change',
   'consent-stop',

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
 import { createApiClient } from '../../widget/api-client.js';
-import { $, $$, card, confirmDialog, control, focused, login, logout, mount, MODES, resetSandbox, settled, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents } from './support.js';
+import { $, $$, card, confirmDialog, control, focused, login, logout, mount, MODES, resetSandbox, settled, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents, watchFetches } from './support.js';
 
 const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
 
@@ -39,22 +39,33 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
   });
 
   it('takes the stop back with Undo, so no stop ever reaches the upstream', async () => {
-    const el = await mount({ props: { undoSeconds: 1 } });
-    control(el, 'Stop sharing with Harborline Lending').click();
-    await confirmDialog(el);
-    await waitUntil(() => $(el, '[part~="undo-button"]'), 'undo offered');
-    $<HTMLButtonElement>(el, '[part~="undo-button"]')!.click();
-    await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'undo announced');
-    expect($(el, '[part~="undo"]')).to.equal(null);
-    expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus on the app kept');
-    await sleep(1500);
-    expect((await stats()).revoke).to.equal(0);
-    expect((await upstreamApp('Harborline Lending')).revoked_at).to.equal(null);
-    expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Sharing');
-    expect(events.counts()['consent-stop']).to.equal(0);
-    el.remove();
-    await sleep(300);
-    expect((await stats()).revoke).to.equal(0, 'an undone stop is not sent when the element leaves');
+    const fetches = watchFetches();
+    try {
+      const el = await mount({ props: { undoSeconds: 1 } });
+      control(el, 'Stop sharing with Harborline Lending').click();
+      await confirmDialog(el);
+      await waitUntil(() => $(el, '[part~="undo-button"]'), 'undo offered');
+      $<HTMLButtonElement>(el, '[part~="undo-button"]')!.click();
+      await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'undo announced');
+      expect($(el, '[part~="undo"]')).to.equal(null);
+      expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus on the app kept');
+      // A stop confirmed after the undo, with a window as long, ends after the undone one would have: once it has
+      // landed, the undone stop's time to be sent is past.
+      control(el, 'Stop sharing with Quillfile Tax').click();
+      await confirmDialog(el);
+      await waitUntil(() => card(el, 'Quillfile Tax').closest('.history'), 'the later stop landed', { timeout: 5000 });
+      await settled(el);
+      expect(fetches.stops().length).to.equal(1, fetches.stops().join());
+      expect((await stats()).revoke).to.equal(1);
+      expect((await upstreamApp('Harborline Lending')).revoked_at).to.equal(null);
+      expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Sharing');
+      expect(events.counts()['consent-stop']).to.equal(1);
+      // Leaving sends every stop still held, at once: there is none.
+      el.remove();
+      expect(fetches.stops().length).to.equal(1, 'an undone stop is not sent when the element leaves');
+    } finally {
+      fetches.restore();
+    }
   });
 
   it('keeps separate windows apart: undoing one stop leaves the other to run out', async () => {
@@ -87,10 +98,16 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
 
   it('an online event with nothing waiting sends nothing', async () => {
     const el = await mount({ props: { undoSeconds: 1 } });
-    window.dispatchEvent(new Event('online'));
-    await sleep(200);
-    await settled(el);
-    expect((await stats()).revoke).to.equal(0);
+    const fetches = watchFetches();
+    try {
+      // The `online` handler sends what waits right away, synchronously up to `fetch`: there is nothing.
+      window.dispatchEvent(new Event('online'));
+      await settled(el);
+      expect(fetches.started).to.deep.equal([]);
+      expect((await stats()).revoke).to.equal(0);
+    } finally {
+      fetches.restore();
+    }
   });
 });
 
@@ -107,9 +124,16 @@ describe('the api client’s beacon (a stop sent as the page goes away)', () => 
     const id = async (name: string) => (await upstreamApp(name)).id;
 
     const direct = createApiClient({ bff: '/consent', mode: 'direct' });
-    direct.beacon(await id('Fernpay'));
-    await sleep(300);
-    expect((await stats()).revoke).to.equal(0, 'no token at hand, nothing sent');
+    const fernpay = await id('Fernpay');
+    const fetches = watchFetches();
+    try {
+      // A beacon is sent, or not, before beacon() returns.
+      direct.beacon(fernpay);
+      expect(fetches.started).to.deep.equal([], 'no token at hand, nothing sent');
+    } finally {
+      fetches.restore();
+    }
+    expect((await stats()).revoke).to.equal(0);
     await direct.arm();
     direct.beacon(await id('Fernpay'));
     await waitUntil(async () => (await upstreamApp('Fernpay')).revoked_at, 'direct beacon landed', { timeout: 3000 });

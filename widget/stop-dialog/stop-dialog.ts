@@ -55,8 +55,11 @@ export class ConsentStopDialog extends LitElement {
 
   @query('dialog') private dialog!: HTMLDialogElement;
 
-  /** Closing from script (`open = false`) says nothing; closing by the customer fires one event. */
-  private quiet = false;
+  /**
+   * Closing from script (`open = false`) says nothing; closing by the customer fires one event. Counted: each
+   * `close()` queues a `close` event of its own, and script may close, open and close again before the first arrives.
+   */
+  private quiet = 0;
 
   protected override updated(changed: PropertyValues<this>) {
     if (!changed.has('open') || this.open == this.dialog.open) return;
@@ -64,18 +67,17 @@ export class ConsentStopDialog extends LitElement {
       this.dialog.returnValue = '';
       this.dialog.showModal();
     } else {
-      this.quiet = true;
+      this.quiet++;
       this.dialog.close();
     }
   }
 
   private onClose() {
+    if (this.quiet) return void this.quiet--;
     // `close` comes a task after closing: the dialog may have been opened again meanwhile.
     if (this.dialog.open) return;
-    const quiet = this.quiet;
-    this.quiet = false;
     this.open = false;
-    if (!quiet) emitPart(this, this.dialog.returnValue == 'stop' ? 'consent-dialog-confirm' : 'consent-dialog-cancel');
+    emitPart(this, this.dialog.returnValue == 'stop' ? 'consent-dialog-confirm' : 'consent-dialog-cancel');
   }
 
   private body(t: Strings) {

@@ -1,8 +1,9 @@
 /**
  * `/__sandbox/*`: test and benchmark controls. Answered only to loopback peers, so a sandbox
- * reachable from a network cannot be reset or faulted by anyone on it.
+ * reachable from a network cannot be reset or faulted by anyone on it, and never to a browser page of another
+ * origin, so a site open in a developer's browser cannot reach them through loopback either.
  */
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { SandboxContext } from '../context.js';
 import { FaultValidationError, type FaultTarget } from '../faults.js';
@@ -19,9 +20,22 @@ const outageBody = z.strictObject({
 });
 const outageTargets = new Set<string>([...ENDPOINTS, '*']);
 
+/**
+ * A browser's request made by a page of another origin: `Sec-Fetch-Site` says so where the browser sends it (a
+ * same-site page on another port included), else an `Origin` other than this server's. Scripts and test runners
+ * send neither.
+ */
+function crossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = req.get('origin');
+  return origin !== undefined && origin !== `${req.protocol}://${req.get('host') ?? ''}`;
+}
+
 export function controlsRouter(ctx: SandboxContext): Router {
   const router = Router({ caseSensitive: true });
   router.use((req, _res, next) => next(LOOPBACK.has(req.socket.remoteAddress ?? '') ? undefined : 'router'));
+  router.use((req, res, next) => (crossSite(req) ? sendError(res, 403, 'the sandbox controls refuse requests from other sites') : next()));
   router.use(express.json({ type: () => true, limit: '64kb' }));
 
   router.get('/stats', (_req, res) => sendJson(res, 200, ctx.stats.snapshot()));
