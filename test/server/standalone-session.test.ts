@@ -51,7 +51,8 @@ describe('the standalone BFF behind a bank login that stores only the customer i
   /** The BFF as server/main.ts builds it, on the bank's store and secret. */
   async function startBff(env: Record<string, string> = {}): Promise<Started> {
     const config = loadConfig({
-      PORT: '0', NODE_ENV: 'test', MX_BASE_URL: mx.url, MX_CLIENT_ID: 'bank', MX_CLIENT_SECRET: 'bank-secret-standalone', ...env,
+      // Both modes: the tests below use the token route as well as the list.
+      PORT: '0', NODE_ENV: 'test', CONSENT_MODE: 'both', MX_BASE_URL: mx.url, MX_CLIENT_ID: 'bank', MX_CLIENT_SECRET: 'bank-secret-standalone', ...env,
     }, { requireUpstream: true });
     const logger = createLogger('silent');
     const router = createConsentRouter({
