@@ -3,7 +3,9 @@
 // CSRF and Origin checks behave as in a bank's page. Run through `node --import tsx` (npm run test:web).
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -14,10 +16,12 @@ import { bundlerBuild, distSizes } from './test/support/first-screen.ts';
 const port = await freePort();
 // Every widget test acts as the same few customers within a minute (and each sandbox reset or logout costs a token
 // fetch): the per-customer read and token limits would trip. The sandbox's request log keeps Authorization verbatim
-// for the tests that check which token the widget sent.
+// for the tests that check which token the widget sent. The consent ledger in a directory of its own, as `npm start`
+// keeps it: opened at start, not by the first change.
+const ledgerDir = mkdtempSync(join(tmpdir(), 'consent-ledger-wtr-'));
 const demo = await startTestDemo({
   publicUrl: `http://localhost:${port}`,
-  env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' },
+  env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000', LEDGER_DIR: ledgerDir },
   sandbox: { recordAuthorization: true },
 });
 const backend = new URL(demo.ownUrl);
@@ -71,7 +75,10 @@ function firstScreenCommands() {
   };
 }
 
-process.once('exit', () => demo.server.closeAllConnections());
+process.once('exit', () => {
+  demo.server.closeAllConnections();
+  rmSync(ledgerDir, { recursive: true, force: true });
+});
 
 function proxy(ctx) {
   ctx.respond = false;

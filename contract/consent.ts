@@ -77,3 +77,70 @@ export const consentPaths = {
 
 /** The header every BFF call must carry (Duende.BFF's anti-forgery rule). */
 export const CSRF_HEADER = 'X-CSRF';
+
+/** What a confirmed change asks of MX. */
+export type ChangeAction = 'stop' | 'account' | 'auto_share';
+
+/** `pending` (waiting for its due time) → `sent` (being carried out) → `applied` | `failed` | `cancelled`. */
+export type ChangeState = 'pending' | 'sent' | 'applied' | 'failed' | 'cancelled';
+
+/** One confirmed change as the BFF's ledger holds it (`GET {bff}/changes`, `POST {bff}/stops`, ...). */
+export interface ChangeRecord {
+  id: string;
+  consent_id: string;
+  account_id: string | null;
+  /** The app's name when the change was confirmed. */
+  application_name: string | null;
+  action: ChangeAction;
+  /** The value set: the account's `enabled` or auto-share's `automatic_access`; null for a stop. */
+  value: boolean | null;
+  state: ChangeState;
+  /** ISO-8601 times; `due_at` is when a stop held for undo is carried out. */
+  confirmed_at: string;
+  due_at: string;
+  applied_at: string | null;
+  /** Why it failed or how it was applied (`already_stopped`), as a stable code. */
+  detail: string | null;
+  /** Set once the customer has been shown its outcome. */
+  seen: boolean;
+  batch_id: string | null;
+}
+
+/** `GET {bff}/stop-all/:batchId`: how far "stop sharing with every app" has come. */
+export interface StopAllProgress {
+  batch_id: string;
+  total: number;
+  /** Counts per state. */
+  counts: Record<ChangeState, number>;
+  done: boolean;
+  /** Every stop of the batch, by app name, with its state and failure. */
+  changes: ChangeRecord[];
+  /** The server's time (ISO-8601), for countdowns that do not trust the browser's clock. */
+  now: string;
+}
+
+/** `POST {bff}/stops`, `DELETE {bff}/stops/:id`, `GET {bff}/changes/:id`. */
+export interface ChangeAnswer {
+  change: ChangeRecord;
+  now: string;
+}
+
+/** `GET {bff}/changes`: the customer's changes across visits, newest first. */
+export interface HistoryAnswer {
+  changes: ChangeRecord[];
+  now: string;
+}
+
+/** Paths of the ledger routes, relative to the BFF's mount. */
+export const ledgerPaths = {
+  stops: () => '/stops',
+  stop: (id: string) => `/stops/${encodeURIComponent(id)}`,
+  stopAll: () => '/stop-all',
+  stopAllProgress: (batchId: string) => `/stop-all/${encodeURIComponent(batchId)}`,
+  changes: () => '/changes',
+  change: (id: string) => `/changes/${encodeURIComponent(id)}`,
+  seen: () => '/changes/seen',
+} as const;
+
+/** Header that makes a retried write apply once. */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

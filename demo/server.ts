@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
-import { createConsentRouter, type ConsentRouter } from '@consent-manager/bff';
+import { createConsentRouter, createLedgerAdminRouter, type ConsentRouter, type LedgerChange } from '@consent-manager/bff';
 import {
-  closeGracefully, createBffStack, createLogger, listen, openSharedStores, routerOptionsFromConfig, type BffConfig, type Logger, type MxEndpoint,
+  closeGracefully, createBffStack, createLogger, listen, openLedger, openSharedStores, routerOptionsFromConfig, type BffConfig, type LedgerConfig,
+  type Logger, type MxEndpoint,
 } from '@consent-manager/bff/standalone';
 import { createSandbox, DEMO_CUSTOMERS, type Sandbox, type SandboxOptions } from '@consent-manager/mx-sandbox';
 import { createPlayground } from './playground.js';
@@ -20,6 +21,10 @@ export interface DemoOptions {
   users?: Record<string, string>;
   /** Options for the embedded sandbox (used when no MX_BASE_URL is configured). */
   sandbox?: Partial<Omit<SandboxOptions, 'publicUrl' | 'clientId' | 'clientSecret'>>;
+  /** Where the consent ledger lives (`loadLedgerConfig`); an in-memory one when absent. */
+  ledger?: LedgerConfig;
+  /** Told of each change the ledger's worker settles. */
+  onSettled?: (change: LedgerChange) => void;
 }
 
 export interface RunningDemo {
@@ -62,10 +67,13 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const shared = await openSharedStores({ ...config, redisPrefix }, logger);
   const fromConfig = routerOptionsFromConfig(config, mx);
   const allowedOrigins = [...config.allowedOrigins, new URL(publicUrl).origin];
+  const ledgerConfig = opts.ledger ?? { dir: 'memory://', router: {} };
+  const ledger = await openLedger(ledgerConfig);
   const router = createConsentRouter({
     ...fromConfig,
     allowedOrigins,
     logger,
+    ledger: { ...ledgerConfig.router, store: ledger, onSettled: opts.onSettled },
     ...shared.router,
   });
 
@@ -92,6 +100,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   app.set('x-powered-by', false);
   if (sandbox) app.use('/mx', sandbox.handler);
   app.use(stack.before);
+  if (ledgerConfig.admin) app.use(ledgerConfig.admin.path, createLedgerAdminRouter({ ledger, token: ledgerConfig.admin.token, logger }));
   // The bank's pages, unlike the BFF's JSON, load the element, its styles and app logos.
   app.use(helmet.contentSecurityPolicy({ directives: pageCsp(config) }));
   mountDemoSite(app, {
@@ -116,6 +125,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     async close() {
       await closeGracefully(server, 2_000);
       await router.close();
+      await ledger.close();
       await playground?.close();
       await shared.close();
     },

@@ -20,9 +20,11 @@ export interface BffAppOptions {
   readiness?: ReadinessCheck[];
   /** Recognises errors meaning a shared store is down, answered 503 `session_store_unavailable`. */
   storeUnavailable?: (err: unknown) => boolean;
+  /** Other routers by mount path, beside the consent router (the ledger's admin routes). */
+  mounts?: Record<string, RequestHandler>;
 }
 
-export interface BffStackOptions extends Omit<BffAppOptions, 'router'> {
+export interface BffStackOptions extends Omit<BffAppOptions, 'router' | 'mounts'> {
   /** The router's CSRF and Origin check (`router.guard`), run at `config.mountPath` before the session is read. */
   guard?: RequestHandler;
 }
@@ -81,6 +83,7 @@ export function createBffApp(opts: BffAppOptions): Express {
   app.set('x-powered-by', false);
   const { before, after } = createBffStack({ ...opts, guard: opts.router.guard });
   app.use(before);
+  for (const [path, handler] of Object.entries(opts.mounts ?? {})) app.use(path, handler);
   app.use(opts.config.mountPath, opts.router);
   app.use(after);
   return app;

@@ -21,4 +21,15 @@ export type { UpstreamOptions, UpstreamTimeouts } from './upstream.js';
 export { createMemoryTokenStore, type CachedToken, type TokenStore } from './token-store.js';
 /** pino, with authorization, cookies, tokens and secrets redacted: for the router's `logger` option. */
 export { createLogger, type Logger } from './logger.js';
-export type { ErrorBody, TokenResponse } from '@consent-manager/contract';
+/**
+ * The consent ledger: pass `ledger: { store, undoSeconds, ... }` to the router. PostgreSQL needs the optional
+ * peer `pg`; the embedded default (PGlite) needs nothing. A bank's own store implements `Ledger`.
+ */
+export type { ClaimedChange, Ledger, LedgerChange, NewChange, RetryPlan, Settlement } from './ledger.js';
+export type { LedgerOptions } from './ledger-setup.js';
+export { createSqlLedger, type SqlClient } from './ledger-sql.js';
+export { createPostgresLedger, type PgPool, type PostgresLedgerOptions } from './ledger-postgres.js';
+export { createEmbeddedLedger, type EmbeddedLedgerOptions } from './ledger-pglite.js';
+export { MIGRATIONS, migrate, type Migration } from './ledger-migrations.js';
+export { createLedgerAdminRouter, type LedgerAdminOptions } from './ledger-admin.js';
+export type { ChangeRecord, ErrorBody, StopAllProgress, TokenResponse } from '@consent-manager/contract';

@@ -3,7 +3,10 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { MemoryStore, rateLimit, type Options as RateLimitOptions, type Store as RateLimitStore } from 'express-rate-limit';
 import { consentPaths, STEP_UP_REQUIRED, type ConsentMode, type ConsentPolicy, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
 import { csrfGuard } from './csrf.js';
+import { hashId } from './customer-hash.js';
 import { HttpError, sendError } from './errors.js';
+import { createLedgerRoutes } from './ledger-routes.js';
+import { setUpLedger, type LedgerOptions } from './ledger-setup.js';
 import { TooManyInFlightError } from './in-flight.js';
 import { requestIds, type Logger } from './logger.js';
 import { createTokenBroker, TokenFetchLimitedError, tokenFetchLimit } from './token-broker.js';
@@ -49,11 +52,13 @@ export interface ConsentRouterOptions {
    */
   policy?: { accounts?: ConsentPolicy; autoShare?: ConsentPolicy };
   /**
-   * Asked before each stop is relayed; `false` answers 401 `step_up_required` and sends nothing, so the bank can
-   * require a fresh authentication server-side (the widget's cancelable `consent-before-stop` is only the page's).
-   * Needs `mode: 'proxy'`.
+   * Asked before each stop is recorded (one app, or `consentId: '*'` for every app); `false` answers 401
+   * `step_up_required` and records and sends nothing, so the bank can require a fresh authentication server-side
+   * (the widget's cancelable `consent-before-stop` is only the page's). Needs `mode: 'proxy'`.
    */
   beforeStop?: (req: Request, stop: { customerId: string; consentId: string }) => boolean | Promise<boolean>;
+  /** The consent ledger every confirmed change is recorded in, and the bank's undo window (ledger-setup.ts). */
+  ledger?: LedgerOptions;
 }
 
 export interface ConsentRouter extends Router {
@@ -136,6 +141,35 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
 
   let readLimiter: RequestHandler | undefined;
   const reads = () => (readLimiter ??= limiter('read', opts.limits?.readsPerMinute ?? 120));
+  const writes = limiter('write', opts.limits?.writesPerMinute ?? 60);
+  const ledger = setUpLedger(opts.ledger ?? {}, { broker, logger: log });
+  const audit = (res: Response, change: Change, outcome: string, status?: number) => {
+    log?.info({
+      event: 'consent_audit', customer: hashId(res.locals.customerId as string), consent_id: change.consentId,
+      ...(change.accountId !== undefined ? { account_id: change.accountId } : {}),
+      action: change.action, value: change.value, outcome, upstream_status: status, ...requestIds(res.req, res),
+    }, 'consent change');
+  };
+  /** Refuses a write the bank's policy or step-up hook does not allow: audited, answered, nothing recorded or sent. */
+  const permit = async (req: Request, res: Response, change: Change): Promise<boolean> => {
+    const allowed = change.action === 'account' ? policy.accounts : change.action === 'auto_share' ? policy.autoShare : 'editable';
+    if (allowed !== 'editable') {
+      audit(res, change, 'forbidden_by_policy');
+      sendError(res, 403, 'policy_forbidden', 'Your bank does not let this setting be changed here.');
+      return false;
+    }
+    if (change.action === 'stop' && opts.beforeStop
+      && !(await opts.beforeStop(req, { customerId: res.locals.customerId as string, consentId: change.consentId }))) {
+      audit(res, change, STEP_UP_REQUIRED);
+      sendError(res, 401, STEP_UP_REQUIRED, 'Confirm it is you before you stop sharing.');
+      return false;
+    }
+    return true;
+  };
+  const changes = createLedgerRoutes({
+    ...ledger, ledger: ledger.store, broker, writes, reads: limiter('ledger', 300), logger: log,
+    permitStop: (req, res, consentId) => permit(req, res, { action: 'stop', consentId }),
+  });
 
   if (mode !== 'proxy') {
     const tokenJson = express.json({ limit: 8 * 1024, strict: true });
@@ -158,37 +192,16 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
   }
 
   if (mode !== 'direct') {
-    const writes = limiter('write', opts.limits?.writesPerMinute ?? 60);
     const json = express.json({ limit: opts.limits?.bodyBytes ?? 1024, strict: true });
-    const audit = (res: Response, change: Change, outcome: string, status?: number) => {
-      log?.info({
-        event: 'consent_audit', customer: hashId(res.locals.customerId as string), consent_id: change.consentId,
-        ...(change.accountId !== undefined ? { account_id: change.accountId } : {}),
-        action: change.action, value: change.value, outcome, upstream_status: status, ...requestIds(res.req, res),
-      }, 'consent change');
-    };
-    /** Refuses a write the bank's policy or step-up hook does not allow: audited, answered, nothing sent. */
-    const permit = async (req: Request, res: Response, change: Change): Promise<boolean> => {
-      const allowed = change.action === 'account' ? policy.accounts : change.action === 'auto_share' ? policy.autoShare : 'editable';
-      if (allowed !== 'editable') {
-        audit(res, change, 'forbidden_by_policy');
-        sendError(res, 403, 'policy_forbidden', 'Your bank does not let this setting be changed here.');
-        return false;
-      }
-      if (change.action === 'stop' && opts.beforeStop
-        && !(await opts.beforeStop(req, { customerId: res.locals.customerId as string, consentId: change.consentId }))) {
-        audit(res, change, STEP_UP_REQUIRED);
-        sendError(res, 401, STEP_UP_REQUIRED, 'Confirm it is you before you stop sharing.');
-        return false;
-      }
-      return true;
-    };
     const relay = async (res: Response, call: ConsentCall, change?: Change) => {
       const customerId = res.locals.customerId as string;
       let outcome = 'failed';
       let status: number | undefined;
       try {
-        const answer = await broker.call(customerId, call, await abandoned(res)).catch(rethrowUpstream);
+        // A confirmed change is recorded in the ledger before it is sent, and sent once per idempotency key.
+        const answer = await (change
+          ? changes.applyNow(res.req, res, { action: change.action, consentId: change.consentId, accountId: change.accountId, value: writtenValue(call.body) })
+          : broker.call(customerId, call, await abandoned(res))).catch(rethrowUpstream);
         status = answer.status;
         if (answer.status === 401) {
           throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
@@ -228,12 +241,15 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
     });
   }
 
+  changes.mount(router);
+
   const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route.');
   router.use(notFound);
 
   router.guard = guard;
   router.forgetCustomer = (customerId) => broker.evict(customerId);
   router.close = async () => {
+    await ledger.close();
     await upstream.close();
     await tokenStore.close?.();
   };
@@ -318,7 +334,10 @@ function rethrowUpstream(err: unknown): never {
   }
 }
 
-/** Audit logs name the customer by a hash: enough to correlate, not an identifier to leak. */
-export function hashId(id: string): string {
-  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+export { hashId };
+
+/** The boolean a write sets (`enabled` or `automatic_access`); a stop sets none. */
+function writtenValue(body: unknown): boolean | undefined {
+  const value = Object.values((body ?? {}) as Record<string, unknown>)[0];
+  return typeof value === 'boolean' ? value : undefined;
 }

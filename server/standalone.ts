@@ -10,3 +10,5 @@ export { closeGracefully, listen, onShutdown } from './lifecycle.js';
 export { createLogger, requestLogger, type Logger } from './logger.js';
 export { BoundedMemoryStore, cookieName, createSessionMiddleware, type SessionOptions } from './session.js';
 export { openSharedStores, type SharedStores } from './shared-stores.js';
+/** The consent ledger from the environment: DATABASE_URL (PostgreSQL) or LEDGER_DIR (embedded), undo window, retention, admin. */
+export { describeLedger, loadLedgerConfig, openLedger, type LedgerConfig } from './ledger-config.js';

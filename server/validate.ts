@@ -5,9 +5,11 @@ import { HttpError } from './errors.js';
 /** Consent and account ids: bounded, no separators, no dot segments (Express has already decoded %2F). */
 const ID = /^[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,127}$/;
 
+export const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value) && !value.includes('..');
+
 export function pathId(req: Request, name: string): string {
   const value = req.params[name];
-  if (typeof value !== 'string' || !ID.test(value) || value.includes('..')) {
+  if (!isId(value)) {
     throw new HttpError(400, 'invalid_id', `The ${name} in the path is not a valid id.`);
   }
   return value;

@@ -1,4 +1,4 @@
-import { consentPaths, CSRF_HEADER, STEP_UP_REQUIRED } from '@consent-manager/contract';
+import { consentPaths, CSRF_HEADER, IDEMPOTENCY_HEADER, STEP_UP_REQUIRED } from '@consent-manager/contract';
 import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
 import { retry, retryBudget } from '@consent-manager/contract/retry';
 
@@ -179,10 +179,11 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     return (pending = asked);
   }
 
-  async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal) {
+  async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal, key?: string) {
     if (ended) end();
     if (mode == 'proxy') {
-      return http(`${bff}/api${path}`, { method, body, headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }, signal).catch(
+      const headers = { [CSRF_HEADER]: '1', ...(key ? { [IDEMPOTENCY_HEADER]: key } : {}) };
+      return http(`${bff}/api${path}`, { method, body, headers, credentials: 'same-origin' }, signal).catch(
         fromBff,
       );
     }
@@ -204,12 +205,14 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
    * write that did land the first time changes nothing. The bound and the backoff keep a struggling
    * server from being hammered.
    */
-  function send(method: string, path: string, payload?: object, signal?: AbortSignal): Promise<unknown> {
+  function send(method: string, path: string, payload?: object, signal?: AbortSignal, key?: string): Promise<unknown> {
     const body = payload && JSON.stringify(payload);
-    return retry(() => once(method, path, body, signal), { attempts, backoffMs, retryable: transient, budget, signal });
+    return retry(() => once(method, path, body, signal, key), { attempts, backoffMs, retryable: transient, budget, signal });
   }
 
-  const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload));
+  // One idempotency key per change, kept across its retries: the BFF's ledger applies it once (proxy mode). A bank's
+  // page is a secure context (https), where `randomUUID` exists.
+  const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload, undefined, crypto.randomUUID()));
 
   return {
     async list(signal) {

@@ -30,7 +30,10 @@ describe('the client secret through a whole end-to-end run', () => {
   const record = (page: Page) => {
     page.on('console', (msg) => seen.push(`console: ${msg.text()}`));
     page.on('response', async (res) => {
-      const headers = Object.entries(await res.allHeaders()).map(([k, v]) => `${k}: ${v}`).join('\n');
+      // A response still arriving as the browser closes cannot be read any more (nor did the page get it).
+      const all = await res.allHeaders().catch(() => undefined);
+      if (!all) return;
+      const headers = Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\n');
       const body = await res.text().catch(() => '');
       seen.push(`${res.status()} ${res.url()}\n${headers}\n\n${body}`);
     });

@@ -158,7 +158,7 @@ describe('standalone BFF process', () => {
 
   async function spawnBff(env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LEDGER_DIR: 'memory://', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { createLogger, loadConfig } from '@consent-manager/bff/standalone';
+import type { LedgerChange } from '@consent-manager/bff';
+import { createLogger, loadConfig, loadLedgerConfig } from '@consent-manager/bff/standalone';
 import { startDemo, type DemoOptions, type RunningDemo } from '@consent-manager/demo';
 
 export interface TestDemoOptions {
@@ -10,6 +11,7 @@ export interface TestDemoOptions {
   users?: DemoOptions['users'];
   /** Receives every log line (tests assert no secret is ever logged). */
   logStream?: Writable;
+  onSettled?: (change: LedgerChange) => void;
 }
 
 export interface TestDemo extends RunningDemo {
@@ -21,7 +23,11 @@ export interface TestDemo extends RunningDemo {
 export async function startTestDemo(opts: TestDemoOptions = {}): Promise<TestDemo> {
   const config = loadConfig({ PORT: '0', NODE_ENV: 'test', CONSENT_MODE: 'both', ...opts.env }, { requireUpstream: false });
   const logger = createLogger(opts.logStream ? 'info' : 'silent', opts.logStream);
-  const demo = await startDemo({ config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox, users: opts.users });
+  // The ledger in memory unless the test names one (LEDGER_DIR, DATABASE_URL).
+  const ledger = loadLedgerConfig({ LEDGER_DIR: 'memory://', ...opts.env });
+  const demo = await startDemo({
+    config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox, users: opts.users, ledger, onSettled: opts.onSettled,
+  });
   const address = demo.server.address();
   const ownUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : demo.url;
   return { ...demo, ownUrl };

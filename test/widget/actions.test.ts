@@ -90,7 +90,7 @@ describe('consent-manager actions against the sandbox', () => {
         await setFaults({ endpoint: 'account', kind: 'error', status: 500 });
         const sw = control(el, 'Share Everyday Checking ending');
         sw.click();
-        // Three attempts with backoff, each answered by the BFF after its own: seconds on a loaded machine.
+        // Three attempts with backoff, each recorded in the ledger and answered by the BFF after its own: seconds on a loaded machine.
         await waitUntil(() => statusText(el).includes('could not be saved'), 'failure announced', { timeout: 8000 });
         await settled(el);
         expect(sw.getAttribute('aria-checked')).to.equal('true');
