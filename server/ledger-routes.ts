@@ -11,6 +11,7 @@ import {
 } from '@consent-manager/contract';
 import { hashId } from './customer-hash.js';
 import { HttpError, sendError } from './errors.js';
+import { TooManyInFlightError } from './in-flight.js';
 import { toRecord, type ClaimedChange, type Ledger, type LedgerChange } from './ledger.js';
 import type { Outcome } from './ledger-worker.js';
 import { requestIds, type Logger } from './logger.js';
@@ -79,13 +80,23 @@ export function classifyError(err: unknown): Outcome {
 /** The worker's `execute`: the change's call to MX as the customer. */
 export function executor(broker: Pick<TokenBroker, 'call'>) {
   return async (change: ClaimedChange): Promise<Outcome> => {
-    try {
-      return classify(await broker.call(change.customerRef, callFor(change)));
-    } catch (err) {
-      return classifyError(err);
+    // The customer's bound on MX calls in flight is shared with their browser and with this worker's other calls for
+    // them (a stop-all runs several at once): wait for a slot rather than count an attempt that never reached MX.
+    for (let wait = 0; ; wait++) {
+      try {
+        return classify(await broker.call(change.customerRef, callFor(change)));
+      } catch (err) {
+        if (!(err instanceof TooManyInFlightError)) return classifyError(err);
+        if (wait >= IN_FLIGHT_WAITS) return { kind: 'retry', detail: 'customer_busy' };
+        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
+      }
     }
   };
 }
+
+/** About the upstream deadline in all: a slot frees when one of the customer's calls ends, at the latest by then. */
+const IN_FLIGHT_WAIT_MS = 25;
+const IN_FLIGHT_WAITS = 400;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY = /^[\w.:-]{8,128}$/;
