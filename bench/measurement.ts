@@ -1,11 +1,13 @@
 import type { Spread } from './stats.js';
 
-/** What one measurement hands the runner. Figures are null when not measured; a note then says why. */
+/** What one measurement hands the runner. A figure it could not measure is null, with a note that says why. */
 export interface Outcome {
   figures: Record<string, number | null>;
   /** Per figure, the spread over repeated runs (the figure itself is the median, or a pooled percentile). */
   spread?: Record<string, Spread>;
-  /** Supporting numbers (raw rates, latencies) that explain a figure but are not held to a bar. */
+  /** Per figure, the floor it is divided by (or compared with), measured in the same run. */
+  baseline?: Record<string, string>;
+  /** Supporting numbers (absolute times, raw rates) that explain a figure; for reading, never held to a bar. */
   extra?: Record<string, unknown>;
   notes?: Record<string, string>;
 }

@@ -11,7 +11,7 @@ import { TooManyInFlightError } from './in-flight.js';
 import { requestIds, type Logger } from './logger.js';
 import { createTokenBroker, TokenFetchLimitedError, tokenFetchLimit } from './token-broker.js';
 import { createMemoryTokenStore, TokenWaitTimeoutError, type TokenStore } from './token-store.js';
-import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions } from './upstream.js';
+import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions, type UpstreamResponse } from './upstream.js';
 import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
 
 export interface ConsentRouterOptions {
@@ -212,7 +212,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
           return relayUpstreamError(res, answer.status);
         }
         outcome = 'applied';
-        res.set('Cache-Control', 'no-store').status(answer.status).json(answer.body);
+        sendUpstreamJson(res, answer);
       } finally {
         if (change) audit(res, change, outcome, status);
       }
@@ -299,6 +299,16 @@ async function abandoned(res: Response): Promise<AbortSignal> {
  */
 function sessionMarker(req: Request, customerId: string): string {
   return createHash('sha256').update(`${req.sessionID ?? ''}\0${customerId}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * A successful answer goes out as the bytes MX sent (checked to be JSON by the upstream client): serialising the
+ * parsed body again, and hashing it for an ETag nobody may use under no-store, cost more than the relay itself.
+ */
+function sendUpstreamJson(res: Response, answer: UpstreamResponse): void {
+  res.set('Cache-Control', 'no-store').status(answer.status);
+  if (!answer.raw) return void res.json(answer.body);
+  res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(answer.raw.length) }).end(answer.raw);
 }
 
 /** MX's status, in our words: MX's own text may say anything, and never reaches the browser. */

@@ -29,6 +29,8 @@ export interface UpstreamOptions {
 export interface UpstreamResponse {
   status: number;
   body: unknown;
+  /** The answer's bytes as MX sent them, so a relay can pass them on without serialising `body` again. */
+  raw?: Buffer;
 }
 
 export type UpstreamFailure =
@@ -98,7 +100,8 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
         body,
         signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
-      return { status: res.statusCode, text: await readCapped(res.body, res.headers['content-length'], maxBytes) };
+      const raw = await readCapped(res.body, res.headers['content-length'], maxBytes);
+      return { status: res.statusCode, text: raw.toString('utf8'), raw };
     } catch (err) {
       if (signal?.aborted) throw new UpstreamError('aborted', 'upstream call abandoned: the client went away');
       if (deadline.aborted) throw new UpstreamError('timeout', `upstream call exceeded its ${deadlineMs} ms deadline`);
@@ -130,12 +133,12 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(call.body);
       }
-      const { status, text } = await send(consentPool, call.method, call.path, headers, body, signal);
+      const { status, text, raw } = await send(consentPool, call.method, call.path, headers, body, signal);
       const parsed = parseJson(text);
       if (parsed === undefined && status < 300) {
         throw new UpstreamError('bad_response', `consent ${call.method} answered ${status} with invalid JSON`, status);
       }
-      return { status, body: parsed ?? null };
+      return { status, body: parsed ?? null, raw };
     },
 
     close: async () => {
@@ -145,7 +148,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
 }
 
 /** Reads the answer up to `max` bytes; a larger one is dropped (its connection closed) rather than buffered. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, length: unknown, max: number): Promise<string> {
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, length: unknown, max: number): Promise<Buffer> {
   const tooLarge = () => new UpstreamError('too_large', `upstream answer larger than ${max} bytes`);
   if (Number(length) > max) {
     body.destroy();
@@ -161,7 +164,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function toUpstreamError(err: unknown): UpstreamError {

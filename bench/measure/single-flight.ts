@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { createClient } from 'redis';
 import { Pool } from 'undici';
 import { Customer } from '@consent-manager/test-support/client';
 import type { Measurement, Outcome } from '../measurement.js';
-import { repoRoot, spawnServer, type Spawned } from '../support/spawn.js';
+import { spawnServer, type Spawned } from '../support/spawn.js';
 import { spread } from '../stats.js';
 
 const CONCURRENT = 500;
@@ -22,14 +20,18 @@ export const singleFlight: Measurement = {
   name: 'single-flight',
   keys: ['upstream_token_requests_500_concurrent', 'upstream_token_requests_500_concurrent_3_instances'],
   async run() {
-    const one = await measure(1, {});
-    const three = await threeInstances();
+    // Each on its own: a failure of the three-instance run (Redis under strain) must not hide the one-instance figure.
+    const key = 'upstream_token_requests_500_concurrent';
+    const one = await measure(1, {}).catch((err: Error): Outcome => ({ figures: { [key]: null }, notes: { [key]: `not measured: ${err.message}` } }));
+    const three = await threeInstances().catch((err: Error): Outcome => ({
+      figures: { [`${key}_3_instances`]: null }, notes: { [`${key}_3_instances`]: `not measured: ${err.message}` },
+    }));
     return {
       figures: { ...one.figures, ...three.figures },
       spread: { ...one.spread, ...three.spread },
       notes: {
-        upstream_token_requests_500_concurrent:
-          `worst of ${REPEATS} bursts of ${CONCURRENT} concurrent requests, each after a logout that drops the cached token`,
+        [key]: `worst of ${REPEATS} bursts of ${CONCURRENT} concurrent requests, each after a logout that drops the cached token`,
+        ...one.notes,
         ...three.notes,
       },
     };
@@ -38,20 +40,17 @@ export const singleFlight: Measurement = {
 
 async function threeInstances(): Promise<Outcome> {
   const key = 'upstream_token_requests_500_concurrent_3_instances';
-  const redisModules = (await readdir(join(repoRoot, 'server'))).filter((f) => /^redis.*\.ts$/.test(f));
-  if (redisModules.length === 0) {
-    return { figures: { [key]: null }, notes: { [key]: 'not measured: no server/redis*.ts yet (Redis support is not in this tree)' } };
-  }
   if (!(await reachable(REDIS_URL))) {
     return { figures: { [key]: null }, notes: { [key]: `not measured: no Redis answers at ${REDIS_URL} (REDIS_URL overrides)` } };
   }
   // A prefix of our own: the shared Redis is never flushed, and this run cannot meet another's keys.
   const prefix = `bench-${randomBytes(6).toString('hex')}:`;
-  const outcome = await measure(3, { REDIS_URL, REDIS_PREFIX: prefix }).finally(() => forget(prefix));
+  // A loaded machine stalls Redis replies past the client's 500 ms default; the bar counts token requests, not stalls.
+  const outcome = await measure(3, { REDIS_URL, REDIS_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: '2000' }).finally(() => forget(prefix));
   return {
     figures: { [key]: outcome.figures.upstream_token_requests_500_concurrent ?? null },
     spread: { [key]: outcome.spread!.upstream_token_requests_500_concurrent! },
-    notes: { [key]: `3 demo processes sharing ${REDIS_URL} under prefix ${prefix}, one sandbox; bursts spread round-robin` },
+    notes: { [key]: `3 demo processes sharing ${REDIS_URL} under prefix ${prefix} (REDIS_COMMAND_TIMEOUT_MS=2000), one sandbox; bursts spread round-robin` },
   };
 }
 
@@ -76,13 +75,12 @@ async function measure(instances: number, env: Record<string, string>): Promise<
         const statuses = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => {
           const at = i % instances;
           return pools[at]!.request({ method: 'POST', path: '/consent/token', headers: { cookie: customers[at]!.cookie, 'x-csrf': '1' } })
-            .then(async (res) => {
-              await res.body.dump();
-              return res.statusCode;
-            });
+            .then(async (res) => ({ status: res.statusCode, body: await res.body.text() }));
         }));
-        const failed = statuses.filter((s) => s !== 200).length;
-        if (failed > 0) throw new Error(`${failed} of ${CONCURRENT} token requests failed (e.g. HTTP ${statuses.find((s) => s !== 200)})`);
+        const failed = statuses.filter((s) => s.status !== 200);
+        if (failed.length > 0) {
+          throw new Error(`${failed.length} of ${CONCURRENT} token requests failed (e.g. HTTP ${failed[0]!.status} ${failed[0]!.body.slice(0, 160)})`);
+        }
         const stats = (await (await fetch(`${mx.info.url}/__sandbox/stats`)).json()) as { token: number };
         counts.push(stats.token);
         // Logging out drops the customer's token, so the next burst starts cold again.

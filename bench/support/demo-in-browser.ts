@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { launchChromium } from '@consent-manager/test-support/browser';
 import { spawnServer } from './spawn.js';
 import { BUNDLE, buildWidget } from './build.js';
 
@@ -11,7 +11,7 @@ import { BUNDLE, buildWidget } from './build.js';
 export async function withDemoInBrowser<T>(use: (url: string, browser: Browser) => Promise<T>): Promise<T> {
   await access(BUNDLE).catch(() => buildWidget());
   const demo = await spawnServer<{ url: string }>('demo', {
-    BENCH_DEMO_ENV: JSON.stringify({ RATE_LIMIT_TOKEN_PER_MINUTE: '1000000', RATE_LIMIT_READS_PER_MINUTE: '1000000', RATE_LIMIT_WRITES_PER_MINUTE: '1000000' }),
+    BENCH_DEMO_ENV: JSON.stringify({ RATE_LIMIT_TOKEN_PER_MINUTE: '1000000000', RATE_LIMIT_READS_PER_MINUTE: '1000000000', RATE_LIMIT_WRITES_PER_MINUTE: '1000000000' }),
   });
   try {
     const browser = await launchChromium();

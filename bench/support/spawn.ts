@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -10,12 +11,21 @@ export interface Spawned<T> {
   stop(): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** Extra node flags, e.g. `--expose-gc`. */
+  execArgv?: string[];
+  timeoutMs?: number;
+}
+
 /**
  * Starts `bench/servers/<name>.ts` in its own node process, so load generator and server each get a core
  * instead of sharing one event loop. The child prints one JSON line when it listens; stop() ends it by pid.
+ * With BENCH_CPU_PROF=<dir>, every server writes a V8 CPU profile there when it stops (to find where time goes).
  */
-export async function spawnServer<T>(name: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Spawned<T>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `bench/servers/${name}.ts`], {
+export async function spawnServer<T>(name: string, env: Record<string, string> = {}, opts: SpawnOptions = {}): Promise<Spawned<T>> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, ...(opts.execArgv ?? []), '--import', 'tsx', `bench/servers/${name}.ts`], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
