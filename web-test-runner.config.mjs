@@ -15,13 +15,13 @@ import { bundlerBuild, distSizes } from './test/support/first-screen.ts';
 
 const port = await freePort();
 // Every widget test acts as the same few customers within a minute (and each sandbox reset or logout costs a token
-// fetch): the per-customer read and token limits would trip. The sandbox's request log keeps Authorization verbatim
+// fetch, each stop-all several writes): the per-customer read, token and write limits would trip. The sandbox's request log keeps Authorization verbatim
 // for the tests that check which token the widget sent. The consent ledger in a directory of its own, as `npm start`
 // keeps it: opened at start, not by the first change.
 const ledgerDir = mkdtempSync(join(tmpdir(), 'consent-ledger-wtr-'));
 const demo = await startTestDemo({
   publicUrl: `http://localhost:${port}`,
-  env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000', LEDGER_DIR: ledgerDir },
+  env: { RATE_LIMIT_READS_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_MINUTE: '100000', LEDGER_DIR: ledgerDir },
   sandbox: { recordAuthorization: true },
 });
 const backend = new URL(demo.ownUrl);

@@ -202,8 +202,11 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
         : { state: 'failed', mxStatus: outcome.status, detail: outcome.detail });
       return answer;
     } catch (err) {
-      const outcome = classifyError(err);
-      await ledger.settle(held.id, owner, { state: 'failed', mxStatus: outcome.status, detail: (outcome as { detail: string }).detail });
+      // Whatever went wrong (MX, the customer's in-flight bound, our own code), the row must not stay claimed: a
+      // retry with the same key would answer "in progress" until the lease ran out.
+      const outcome = err instanceof UpstreamError ? classifyError(err) : undefined;
+      const detail = outcome && 'detail' in outcome ? outcome.detail : err instanceof TooManyInFlightError ? 'customer_busy' : 'internal_error';
+      await ledger.settle(held.id, owner, { state: 'failed', mxStatus: outcome?.status, detail });
       throw err;
     }
   }

@@ -14,12 +14,13 @@ const DROP_IN_FILE = /^\/widget\/dist\/consent-manager[\w.-]*\.js$/;
 const BUDGET = 16 * 1024;
 /**
  * How far above the goal each figure may be today, so that growth is caught; 0 once met. Not met (2026-11-30, after
- * issue 14's words: 19,032 B / 20,167 B / 19,471 B): the drop-in file alone is 16.7 KB before issue 14 (Lit 7.6 KB,
+ * issue 14's words: 19,032 B / 20,167 B / 19,471 B; 19,229 B / 20,364 B after issues 13 and 15 added the session
+ * marker, step-up words, idempotency keys and the retry budget): the drop-in file alone is 16.7 KB before issue 14 (Lit 7.6 KB,
  * @lit/task 1 KB, the API client 2 KB, the shell, cards, words and styles); issue 14 put "what this app can see",
  * true state words, the filters and the heading levels on every first screen (+2.3 KB); a Spanish page adds its first
  * screen's words, and a bundler's build of the library output comes out 0.5 KB larger than the drop-in file.
  */
-const OVER = { en: 2816, es: 3968, bundler: 3328 };
+const OVER = { en: 3008, es: 4160, bundler: 3520 };
 
 /**
  * The drop-in files `performance` saw requested (the bundle and its chunks, `consent-manager-<name>-<hash>.js`),

@@ -29,7 +29,7 @@ describe('a change of bank session without a page load', () => {
     await logout();
     await login('sam');
     // alex's list is still on screen; sam clicks one of its switches.
-    control(el, 'Share new accounts with Fernpay').click();
+    control(el, 'Share new accounts automatically: Fernpay').click();
     await waitUntil(() => events.counts()['consent-session-expired'] == 1, 'the widget reports the ended session');
     await el.updateComplete;
     expect(await puts(), 'nothing sent for the earlier session').to.deep.equal([]);
@@ -56,7 +56,7 @@ describe('a change of bank session without a page load', () => {
       const el = await mount({ mode });
       const events = recordEvents();
       await logout();
-      control(el, 'Share new accounts with Fernpay').click();
+      control(el, 'Share new accounts automatically: Fernpay').click();
       await waitUntil(() => events.counts()['consent-session-expired'] == 1, 'session-expired fired');
       expect($(el, '[part~="notice"]')!.textContent).to.contain('Your session has ended');
       expect(await puts()).to.deep.equal([]);

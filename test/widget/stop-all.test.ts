@@ -56,14 +56,14 @@ describe('stopping sharing with every app', () => {
 
   it('names the apps it could not stop and retries only those', async function () {
     // Two rounds of stops with retries and backoff: slow on a busy machine.
-    this.timeout(20_000);
+    this.timeout(30_000);
     const el = await mount();
     // The first failing stop is tried three times; the second twice, when the client's retry budget runs out
     // (contract/retry.ts). The first two apps fail, the rest go through.
     await setFaults({ endpoint: 'revoke', kind: 'error', status: 500, next: 5 });
     $<HTMLButtonElement>(el, '[part~="stop-all-button"]')!.click();
     await confirmDialog(el);
-    await waitUntil(() => statusText(el).startsWith('Stopped 4 of 6.'), 'partial outcome announced', { timeout: 8000 });
+    await waitUntil(() => statusText(el).startsWith('Stopped 4 of 6.'), 'partial outcome announced', { timeout: 15_000 });
     expect(statusText(el)).to.equal('Stopped 4 of 6. Could not stop: Fernpay, Summitvest Investing.');
     await settled(el);
     const progress = $(el, '[part~="progress"]')!;
@@ -73,7 +73,7 @@ describe('stopping sharing with every app', () => {
     await expect(el).to.be.accessible();
 
     progress.querySelector<HTMLButtonElement>('button')!.click();
-    await waitUntil(() => $$(el, '.history li.app').length == 8, 'the two stopped on retry', { timeout: 8000 });
+    await waitUntil(() => $$(el, '.history li.app').length == 8, 'the two stopped on retry', { timeout: 10_000 });
     await settled(el);
     expect(statusText(el)).to.equal('You stopped sharing with 2 apps.');
     expect((await stats()).revoke).to.equal(5 + 4 + 2, 'only the failed ones were sent again');
