@@ -102,9 +102,10 @@ export function stepUpWithin(key: string, maxAgeMs: number, now: () => number = 
 export class BoundedMemoryStore extends Store {
   private readonly sessions: LRUCache<string, string>;
 
-  constructor(maxSessions: number, private readonly defaultTtlMs: number) {
+  /** `now` is the clock idle expiry is measured on (tests); a session's TTL is still its cookie's. */
+  constructor(maxSessions: number, private readonly defaultTtlMs: number, now: () => number = Date.now) {
     super();
-    this.sessions = boundedTtlCache<string>(maxSessions);
+    this.sessions = boundedTtlCache<string>(maxSessions, now);
   }
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {

@@ -118,7 +118,7 @@ describe('beyond the consent list, in the demo bank', () => {
     assert.equal(byName('Quillfile Tax').revoked_at, null);
 
     await context!.setOffline(false);
-    await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).waitFor({ timeout: 30_000 });
     assert.ok(byName('Quillfile Tax').revoked_at, 'stopped upstream');
     assert.equal(revokes(app).length, 1, 'sent once');
     assert.match((await page.locator(STATUS).textContent()) ?? '', /You stopped sharing with Quillfile Tax/);
@@ -134,7 +134,7 @@ describe('beyond the consent list, in the demo bank', () => {
     // A stop confirmed after the undo, with the same window, lands after the undone one was due.
     const later = byName('Quillfile Tax');
     await stopWithUndo(page, later);
-    await page.locator(`${HISTORY_APP}[data-id="${later.id}"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`${HISTORY_APP}[data-id="${later.id}"]`).waitFor({ timeout: 30_000 });
     // Closing sends every stop still held, as the page goes: the browser has started them by the time close returns.
     await page.close();
     assert.deepEqual(stops.map((u) => u.split('/').at(-2)), [later.id], 'only the later stop was ever started');

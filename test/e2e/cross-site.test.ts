@@ -29,8 +29,8 @@ const attacks = (bff: string, consentId: string) => `(async () => {
     { method: 'PUT', credentials: 'include', headers: { 'X-CSRF': '1' } }));
   results.preflighted_token = await outcome(fetch('${bff}/consent/token', { method: 'POST', credentials: 'include',
     headers: { 'X-CSRF': '1', 'Content-Type': 'application/json' }, body: '{}' }));
-  // Frame navigations are awaited for at most 5 s, so a browser that blocks one cannot hang the test.
-  const within = (p) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000))]);
+  // Frame navigations are awaited for at most 15 s (a loaded machine's), so a browser that blocks one cannot hang the test.
+  const within = (p) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('timeout'), 15000))]);
   const frameLoaded = (frame) => new Promise((resolve) => frame.addEventListener('load', () => resolve('loaded'), { once: true }));
   // A text/plain form post, the classic JSON CSRF, into a hidden frame.
   const sink = document.createElement('iframe');

@@ -96,7 +96,7 @@ const comparable = (shown: Shown) =>
  * Waits until nothing is in flight and the widget shows exactly what the upstream holds (`truth()` is read
  * again on every poll); fails with the difference after `timeoutMs`.
  */
-export async function showsTruth(page: Page, truth: () => readonly Consent[], timeoutMs = 10_000): Promise<Shown> {
+export async function showsTruth(page: Page, truth: () => readonly Consent[], timeoutMs = 30_000): Promise<Shown> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const shown = await readWidget(page);
@@ -111,7 +111,7 @@ export async function showsTruth(page: Page, truth: () => readonly Consent[], ti
 }
 
 /** Polls `read` until `accept` holds, for at most `timeoutMs`; returns the last value read. */
-export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -140,7 +140,7 @@ export async function stopThroughDialog(page: Page, c: Consent): Promise<void> {
   await page.locator(CONFIRM).click();
   await dialog.waitFor({ state: 'hidden' });
   // The stop starts on the dialog's close event, a moment after it is hidden: wait for its outcome.
-  await page.locator(`${HISTORY_APP}[data-id="${c.id}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`${HISTORY_APP}[data-id="${c.id}"]`).waitFor({ timeout: 30_000 });
 }
 
 /** One active consent with at least two accounts, one shared: the target of the change flows. */

@@ -54,7 +54,7 @@ const FIRST_LIST_PROBE = `(function frame() {
 })();`;
 
 /** Polls a page expression until it is truthy (the demo's CSP forbids `waitForFunction`'s eval). */
-async function until(page: Page, expression: string, timeoutMs = 15_000): Promise<unknown> {
+async function until(page: Page, expression: string, timeoutMs = 30_000): Promise<unknown> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await page.evaluate(expression);
@@ -108,7 +108,7 @@ describe('issue 14 on the demo bank in Chromium', () => {
     await clean(page, 'a change saved');
     demo.sandbox!.faults.set({ account: { kind: 'error', status: 500 } });
     await card.locator('[role="switch"]').first().click();
-    await card.locator('[part~="outcome"][role="alert"]').waitFor({ timeout: 10_000 });
+    await card.locator('[part~="outcome"][role="alert"]').waitFor({ timeout: 30_000 });
     demo.sandbox!.faults.clear();
     await until(page, `!document.querySelector('consent-manager').shadowRoot.querySelector('[aria-busy="true"]')`);
     await clean(page, 'a change failed');

@@ -137,8 +137,9 @@ describe('a hostile upstream', () => {
     assert.equal((await errorOf(res)).code, 'upstream_timeout');
     await mx.closed.at(-1);
     console.log(`[figures] dripping answer cut off after ${took.toFixed(0)} ms, deadline ${DEADLINE_MS} ms (ratio ${(took / DEADLINE_MS).toFixed(2)})`);
-    // A chunk every 100 ms resets any between-chunks timer: only an overall deadline ends this.
-    assert.ok(took < DEADLINE_MS * 4, `took ${took.toFixed(0)} ms`);
+    // A chunk every 100 ms resets any between-chunks timer and the drip never ends: only an overall deadline ends
+    // this. The bound leaves a loaded machine 9 s beyond the deadline.
+    assert.ok(took < DEADLINE_MS * 10, `took ${took.toFixed(0)} ms`);
   });
 
   it('the_upstream_call_is_aborted_when_the_browser_goes_away', async () => {
@@ -153,7 +154,8 @@ describe('a hostile upstream', () => {
     await mx.closed.at(-1);
     const took = performance.now() - started;
     console.log(`[figures] upstream call closed ${took.toFixed(0)} ms after the browser's request began (browser gave up at 300 ms; deadline 30 s)`);
-    assert.ok(took < 5_000, `the upstream call stayed open ${took.toFixed(0)} ms after the browser left`);
+    // Not aborted, the call would stay open until the 30 s deadline; half of it is margin for a loaded machine.
+    assert.ok(took < 15_000, `the upstream call stayed open ${took.toFixed(0)} ms after the browser left`);
   });
 
   it('an_answer_declared_larger_than_the_cap_gives_502_unread', async () => {
@@ -234,7 +236,9 @@ describe("the BFF's HTTP server", () => {
       const took = performance.now() - started;
       console.log(`[figures] slow body cut off after ${took.toFixed(0)} ms (request timeout ${requestTimeoutMs} ms)`);
       assert.match(answer, /^HTTP\/1.1 408/);
-      assert.ok(took < requestTimeoutMs * 3, `the slow body held its socket ${took.toFixed(0)} ms`);
+      // The body would take 100 s and Node's own default would hold it 300 s; 10 s of margin for a loaded machine
+      // (the timeout is checked every 500 ms, on a busy event loop) still tells seconds from minutes.
+      assert.ok(took < requestTimeoutMs + 10_000, `the slow body held its socket ${took.toFixed(0)} ms`);
     } finally {
       server.closeAllConnections();
       server.close();

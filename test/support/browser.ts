@@ -14,5 +14,5 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 /** Headless Chromium for the end-to-end and package tests, the screenshots and the benchmarks. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, timeout: 30_000, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, timeout: 60_000, args: CHROMIUM_ARGS });
 }

@@ -94,7 +94,8 @@ export async function spawnInstance(env: Record<string, string>): Promise<ChildI
   };
 }
 
-async function untilReady(url: string, limitMs = 20_000): Promise<void> {
+// A process compiling its TypeScript on a loaded machine can take tens of seconds to listen.
+async function untilReady(url: string, limitMs = 60_000): Promise<void> {
   const started = Date.now();
   while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
     if (Date.now() - started > limitMs) throw new Error(`${url} not ready within ${limitMs} ms`);

@@ -92,7 +92,14 @@ describe('safe rendering', () => {
       expect(li.querySelector('h3')!.textContent).to.equal('<img src=x onerror="window.__pwned=1">');
       expect(li.textContent).to.contain('<b onclick=alert(1)>Savings</b>');
       expect(li.querySelector('[role="switch"]')!.getAttribute('aria-label')).to.contain('<b onclick=alert(1)>Savings</b>');
-      await new Promise((r) => setTimeout(r, 50));
+      // Settled: an image of our own at the same URL in the same root has failed; had the name become markup, its
+      // image's failure (and `onerror`) would have come by now too.
+      const control = document.createElement('img');
+      const failed = new Promise((r) => control.addEventListener('error', r, { once: true }));
+      control.src = 'x';
+      root.append(control);
+      await failed;
+      control.remove();
       expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
     } finally {
       remove();
