@@ -41,10 +41,10 @@ say(`busy loop PIDs: ${busy.map((b) => b.pid).join(' ')}`);
 let peak = 0;
 const sample = setInterval(() => { peak = Math.max(peak, Number(loadavg().split(' ')[0])); }, 5_000);
 
-let child: ChildProcess | undefined;
+const running: { child?: ChildProcess } = {};
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
-    child?.kill(signal);
+    running.child?.kill(signal);
     stopLoops();
     process.exit(130);
   });
@@ -53,10 +53,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 await new Promise((resolve) => setTimeout(resolve, warmupS * 1_000));
 say(`load average at start: ${loadavg()} (after ${warmupS} s of busy loops); running: ${command.join(' ')}`);
 const started = performance.now();
-child = spawn(command[0]!, command.slice(1), { stdio: 'inherit' });
+const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit' });
+running.child = child;
 const code: number = await new Promise((resolve) => {
-  child!.on('exit', (status, signal) => resolve(status ?? (signal ? 128 : 1)));
-  child!.on('error', (err) => { console.error(err); resolve(127); });
+  child.on('exit', (status, signal) => resolve(status ?? (signal ? 128 : 1)));
+  child.on('error', (err) => { console.error(err); resolve(127); });
 });
 const seconds = Math.round((performance.now() - started) / 1000);
 clearInterval(sample);

@@ -19,7 +19,7 @@ function waitForLine(proc: ChildProcess, pattern: RegExp): Promise<RegExpExecArr
   return new Promise((resolve, reject) => {
     let out = '';
     // A cold `node --import tsx` start compiles the sandbox first: seconds on a loaded machine.
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${out}`)), 180_000);
     proc.stdout!.setEncoding('utf8');
     proc.stdout!.on('data', (chunk: string) => {
       out += chunk;

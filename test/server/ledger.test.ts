@@ -240,7 +240,7 @@ for (const backend of BACKENDS) {
         polls++;
         const p = (await (await customer.request('GET', `/consent/stop-all/${batch.batch_id}`)).json()) as StopAllProgress;
         return p.done ? p : undefined;
-      }, 60_000);
+      }, 240_000); // 178 stops through one worker; a loaded machine takes minutes
       const elapsed = Date.now() - started;
       assert.equal(done.counts.applied, 178);
       assert.equal(done.counts.failed, 0);

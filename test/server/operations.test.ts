@@ -184,7 +184,7 @@ describe('standalone BFF process', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         // A cold `node --import tsx` start compiles the BFF first: seconds on a loaded machine.
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${output()}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${output()}`)), 180_000);
         child.stdout.on('data', () => {
           const m = /"url":"(http:[^"]+)"/.exec(output());
           if (m) { clearTimeout(timer); resolve(m[1]!); }

@@ -1,3 +1,5 @@
+import './keep-alive.js';
+
 /** A browser stand-in for server tests: keeps the session cookie and sends the BFF's CSRF header. */
 export class Customer {
   cookie = '';

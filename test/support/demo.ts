@@ -1,3 +1,4 @@
+import './keep-alive.js';
 import type { Writable } from 'node:stream';
 import type { LedgerChange } from '@consent-manager/bff';
 import { createLogger, loadConfig, loadLedgerConfig } from '@consent-manager/bff/standalone';
