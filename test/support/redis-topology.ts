@@ -442,7 +442,7 @@ class RedisProcess {
     child.stderr!.on('data', keep);
     const exited = once(child, 'exit').then(([code]) => { throw new Error(`${role} exited with ${String(code)}: ${log}`); });
     exited.catch(() => undefined);
-    await Promise.race([exited, until(`${role} on ${port} answering`, async () => (await sendTo(base, port, ['PING']), true), 10_000)]);
+    await Promise.race([exited, until(`${role} on ${port} answering`, async () => (await sendTo(base, port, ['PING']), true), 60_000)]);
     return node;
   }
 
