@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ENDPOINTS, type EndpointKey } from './stats.js';
 
-export const FAULT_KINDS = ['error', 'drop', 'malformed', 'apply_then_drop', 'latency', 'bad_record'] as const;
+export const FAULT_KINDS = ['error', 'drop', 'malformed', 'apply_then_drop', 'latency', 'bad_record', 'sparse_record'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultTarget = EndpointKey | '*';
 
@@ -21,7 +21,7 @@ export interface FaultSpec {
   next?: number;
   /** Set by `outage()`: the fault lasts until `endOutage()` for its endpoint. */
   outage?: boolean;
-  /** For `bad_record`: which consent of the list is spoiled (default 0, the first). */
+  /** For `bad_record` and `sparse_record`: which consent of the list is changed (default 0, the first). */
   record?: number;
   /** For `bad_record`: the field it loses, its first account's `account_id` (default) or its own `id`. */
   field?: 'account_id' | 'id';

@@ -4,7 +4,10 @@
  */
 import type { Response } from 'express';
 
-export type AnswerMode = 'normal' | 'malformed' | 'drop' | { badRecord: number; field: 'account_id' | 'id' };
+/** `record`: the consent of a list to change (a write's answer is that one consent); `change`: what it loses. */
+export type RecordChange = { record: number; change: 'account_id' | 'id' | 'sparse' };
+
+export type AnswerMode = 'normal' | 'malformed' | 'drop' | RecordChange;
 
 /** What the `checkAnswer` option is given: every answer of the API, before it is sent. */
 export interface SandboxAnswer {
@@ -28,11 +31,13 @@ export function checkAnswers(res: Response, endpoint: string, check: AnswerCheck
 }
 
 /**
- * A consent MX's description allows (it requires no field) that no client can act on: without its `id`, or with an
- * account without its `account_id`. In a list, the one at `index`; a write's answer is that one consent.
+ * Consents MX's description allows (it requires no field): one no client can act on, without its `id` (`id`) or with
+ * an account without its `account_id` (`account_id`); or one with every optional field left out but its `id` and
+ * `accounts` (`sparse`). In a list, the one at `index`; a write's answer is that one consent.
  */
-function spoil(body: unknown, index: number, field: 'account_id' | 'id'): unknown {
+function spoil(body: unknown, { record: index, change: field }: RecordChange): unknown {
   const spoilOne = (c: Record<string, unknown>) => {
+    if (field === 'sparse') return { id: c.id, accounts: c.accounts };
     if (field === 'id') {
       const { id: _id, ...rest } = c;
       return rest;
@@ -52,7 +57,7 @@ export function sendJson(res: Response, status: number, body: unknown): void {
     res.socket?.destroy();
     return;
   }
-  if (typeof mode === 'object' && status === 200) body = spoil(body, mode.badRecord, mode.field);
+  if (typeof mode === 'object' && status === 200) body = spoil(body, mode);
   const check = res.locals.check as AnswerCheck | undefined;
   // A cut-off body is a fault on purpose; every other answer is held to MX's description.
   const drift = mode !== 'malformed' && check?.({ endpoint: String(res.locals.endpoint), status, body });

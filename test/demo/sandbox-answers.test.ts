@@ -117,6 +117,22 @@ describe('bad_record fault: a record MX allows that no client can act on', () =>
   });
 });
 
+describe('sparse_record fault: a record with every optional field left out', () => {
+  it('keeps_only_the_id_and_the_accounts_of_the_chosen_record_in_lists_and_in_write_answers', async () => {
+    await control(s, 'PUT', '/faults', [{ endpoint: 'list', kind: 'sparse_record', record: 3 }, { endpoint: 'account', kind: 'sparse_record' }]);
+    const full = s.sandbox.consents(ALEX);
+    const sparse = await list();
+    assert.deepEqual(sparse[3], { id: full[3]!.id, accounts: full[3]!.accounts });
+    assert.deepEqual(sparse[2], JSON.parse(JSON.stringify(full[2])), 'the others as they are');
+    const account = full[3]!.accounts[0]!;
+    const token = await tokenFor(s, ALEX);
+    const res = await api<Wire>(s, 'PUT', `/consent_management/${full[3]!.id}/accounts/${account.account_id}`, { token, body: { enabled: !account.enabled } });
+    assert.deepEqual(Object.keys(res.json), ['id', 'accounts']);
+    assert.equal(res.json.accounts![0]!.enabled, !account.enabled, 'the write applied');
+    assert.equal(readConsents(sparse)!.unreadable.length, 0, 'readable: nothing required is missing');
+  });
+});
+
 describe('contract test: every answer held to MX description', () => {
   it('the_check_fails_a_renamed_an_added_or_a_retyped_field_and_passes_the_sandboxs_named_choices', async () => {
     const body = await list();

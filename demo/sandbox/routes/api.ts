@@ -95,7 +95,10 @@ function endpoint(ctx: SandboxContext, key: EndpointKey): RequestHandler {
         setAnswerMode(res, 'drop');
         return next();
       case 'bad_record':
-        setAnswerMode(res, { badRecord: fault.record ?? 0, field: fault.field ?? 'account_id' });
+        setAnswerMode(res, { record: fault.record ?? 0, change: fault.field ?? 'account_id' });
+        return next();
+      case 'sparse_record':
+        setAnswerMode(res, { record: fault.record ?? 0, change: 'sparse' });
         return next();
     }
   };
