@@ -3,28 +3,137 @@
  * This module imports nothing so that any side may import it without pulling the other in.
  */
 
-/** One of the customer's accounts as MX lists it under a consent (upstream-mx-api.md §2). */
+/**
+ * One of the customer's accounts under a consent, as `readConsents` reads it. MX's description requires no field
+ * (upstream-mx-api.md §2): an absent one is `null` here; only `account_id`, without which nothing can be changed, is
+ * required.
+ */
 export interface ConsentAccount {
   account_id: string;
-  nickname: string;
+  nickname: string | null;
   /** Masked, e.g. `XXXXXXXX1111`. */
-  account_number_display: string;
-  /** Whether this account is shared with the app. */
-  enabled: boolean;
+  account_number_display: string | null;
+  /** Whether this account is shared with the app; null when MX did not say. */
+  enabled: boolean | null;
 }
 
-/** A consent: one app's access to the customer's accounts, exactly as MX returns it. */
+/**
+ * A consent: one app's access to the customer's accounts, as `readConsents` reads MX's answer. Only `id` is required;
+ * every other field MX left out (or sent as null) is `null`, and `accounts` left out is an empty list.
+ */
 export interface Consent {
   id: string;
-  application_name: string;
+  application_name: string | null;
   application_icon_url: string | null;
-  created_at: string;
+  created_at: string | null;
+  /** Null when the app never read (the sandbox's choice) or MX did not say. */
   last_accessed: string | null;
   accounts: ConsentAccount[];
-  auto_enable_future_accounts: boolean;
-  consented_on: string;
+  auto_enable_future_accounts: boolean | null;
+  consented_on: string | null;
   /** Null while sharing; set once sharing was stopped. A stopped consent shares nothing. */
   revoked_at: string | null;
+}
+
+/** A record of MX's answer that could not be read: the rest of the list stands without it. */
+export interface UnreadableConsent {
+  /** Its position in MX's list. */
+  index: number;
+  /** Its `id` when it had a usable one, for the logs. */
+  id: string | null;
+  /** Why, for the logs (`no id`, `account without account_id`, `revoked_at is not a date`, ...). */
+  reason: string;
+}
+
+/** A list as read: the consents that can be shown and acted on, and the records that could not be read. */
+export interface ReadConsents {
+  consents: Consent[];
+  unreadable: UnreadableConsent[];
+}
+
+class Unreadable extends Error {}
+
+type Fields = Record<string, unknown>;
+const isObject = (v: unknown): v is Fields => typeof v == 'object' && v !== null && !Array.isArray(v);
+
+/** Absent and null read as null; a value of another type than MX declares makes the record unreadable. */
+function optional<T>(o: Fields, name: string, type: 'string' | 'boolean'): T | null {
+  const v = o[name];
+  if (v === undefined || v === null) return null;
+  if (typeof v != type) throw new Unreadable(`${name} is not a ${type}`);
+  return v as T;
+}
+
+function date(o: Fields, name: string): string | null {
+  const v = optional<string>(o, name, 'string');
+  if (v !== null && Number.isNaN(Date.parse(v))) throw new Unreadable(`${name} is not a date`);
+  return v;
+}
+
+const required = (o: Fields, name: string, what: string): string => {
+  const v = o[name];
+  if (typeof v != 'string' || v == '') throw new Unreadable(what);
+  return v;
+};
+
+function account(a: unknown): ConsentAccount {
+  if (!isObject(a)) throw new Unreadable('account is not an object');
+  return {
+    account_id: required(a, 'account_id', 'account without account_id'),
+    nickname: optional(a, 'nickname', 'string'),
+    account_number_display: optional(a, 'account_number_display', 'string'),
+    enabled: optional(a, 'enabled', 'boolean'),
+  };
+}
+
+function consentOf(o: Fields): Consent {
+  const accounts = o.accounts ?? [];
+  if (!Array.isArray(accounts)) throw new Unreadable('accounts is not a list');
+  return {
+    id: required(o, 'id', 'no id'),
+    application_name: optional(o, 'application_name', 'string'),
+    application_icon_url: optional(o, 'application_icon_url', 'string'),
+    created_at: date(o, 'created_at'),
+    last_accessed: date(o, 'last_accessed'),
+    accounts: accounts.map(account),
+    auto_enable_future_accounts: optional(o, 'auto_enable_future_accounts', 'boolean'),
+    consented_on: date(o, 'consented_on'),
+    revoked_at: date(o, 'revoked_at'),
+  };
+}
+
+/**
+ * Reads one consent as MX's description allows it to come: any field may be absent (read as null; `accounts` as
+ * none), unknown fields are dropped. Only what nothing can be done without (the consent's `id`, each account's
+ * `account_id`) is required; a field of another type than MX declares makes the record unreadable too, since
+ * guessing (a `revoked_at` of `true`?) could show a stopped app as sharing. Returns the reason when unreadable.
+ */
+export function readConsent(raw: unknown): Consent | { unreadable: string } {
+  try {
+    if (!isObject(raw)) throw new Unreadable('not an object');
+    return consentOf(raw);
+  } catch (e) {
+    if (e instanceof Unreadable) return { unreadable: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Reads MX's list: every record that can be read, and each one that cannot (with its id when it had one), so one
+ * odd record never hides the others. Undefined when the answer is not a list at all.
+ */
+export function readConsents(body: unknown): ReadConsents | undefined {
+  if (!Array.isArray(body)) return undefined;
+  const consents: Consent[] = [];
+  const unreadable: UnreadableConsent[] = [];
+  body.forEach((raw: unknown, index) => {
+    const read = readConsent(raw);
+    if ('unreadable' in read) {
+      const id = isObject(raw) && typeof raw.id == 'string' && raw.id != '' ? raw.id : null;
+      unreadable.push({ index, id, reason: read.unreadable });
+    } else consents.push(read);
+  });
+  return { consents, unreadable };
 }
 
 /** `POST {bff}/token` answer. */

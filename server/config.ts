@@ -35,6 +35,15 @@ const envSchema = z.object({
   MX_BODY_TIMEOUT_MS: positiveInt.default(5_000),
   MX_DEADLINE_MS: positiveInt.default(10_000),
   MX_MAX_RESPONSE_BYTES: positiveInt.default(1024 * 1024),
+  // MX documents no error of its token call: which status means "unknown customer" is the bank's evidence to give.
+  MX_UNKNOWN_CUSTOMER_STATUS: z.string().default('404').transform((v, ctx) => {
+    const codes = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    if (codes.some((c) => !Number.isInteger(c) || c < 400 || c > 499 || c === 401 || c === 429)) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated 4xx statuses (not 401 or 429), or empty for none' });
+      return z.NEVER;
+    }
+    return codes;
+  }),
   // Direct mode hands MX tokens to browsers, each valid at MX until its exp: a bank opts into it.
   CONSENT_MODE: z.enum(['direct', 'proxy', 'both']).default('proxy'),
   ALLOWED_ORIGINS: list.default([]),
@@ -76,6 +85,8 @@ export interface BffConfig {
     singleUseTokens: boolean;
     timeouts: { connectMs: number; headersMs: number; bodyMs: number; deadlineMs: number };
     maxResponseBytes: number;
+    /** The token call's statuses read as "MX does not know this customer". */
+    unknownCustomerStatuses: number[];
   };
   mode: 'direct' | 'proxy' | 'both';
   allowedOrigins: string[];
@@ -181,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { requireUpstream }: LoadOpti
         connectMs: e.MX_CONNECT_TIMEOUT_MS, headersMs: e.MX_HEADERS_TIMEOUT_MS, bodyMs: e.MX_BODY_TIMEOUT_MS, deadlineMs: e.MX_DEADLINE_MS,
       },
       maxResponseBytes: e.MX_MAX_RESPONSE_BYTES,
+      unknownCustomerStatuses: e.MX_UNKNOWN_CUSTOMER_STATUS,
     },
     mode: e.CONSENT_MODE,
     allowedOrigins: e.ALLOWED_ORIGINS,

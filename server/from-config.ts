@@ -28,6 +28,7 @@ export function routerOptionsFromConfig(config: BffConfig, mx?: MxEndpoint): Con
       version: config.mx.version,
       timeouts: config.mx.timeouts,
       maxResponseBytes: config.mx.maxResponseBytes,
+      unknownCustomerStatuses: config.mx.unknownCustomerStatuses,
       singleUseTokens: config.mx.singleUseTokens,
     },
     mode: config.mode,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  consentPaths, IDEMPOTENCY_HEADER, type ChangeState, type Consent, type StopAllProgress,
+  consentPaths, IDEMPOTENCY_HEADER, readConsents, type ChangeState, type ReadConsents, type StopAllProgress,
 } from '@consent-manager/contract';
 import { hashId } from './customer-hash.js';
 import { HttpError, sendError } from './errors.js';
@@ -17,6 +17,7 @@ import type { Outcome } from './ledger-worker.js';
 import { requestIds, type Logger } from './logger.js';
 import type { TokenBroker } from './token-broker.js';
 import { UpstreamError, type ConsentCall, type UpstreamResponse } from './upstream.js';
+import { logUnreadable } from './unreadable.js';
 import { isId } from './validate.js';
 
 export interface LedgerRoutesOptions {
@@ -154,10 +155,16 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
   const ok = (res: Response, status: number, body: object) =>
     res.status(status).set('Cache-Control', 'no-store').json({ ...body, now: new Date().toISOString() });
 
-  async function consents(customerId: string): Promise<Consent[] | undefined> {
+  /**
+   * MX's list as the widget reads it: a record no client can act on (no id, an account without its id, a field of
+   * the wrong type) is logged by its id and left out, so nothing is ever sent to MX for it.
+   */
+  async function consents(req: Request, res: Response, customerId: string): Promise<ReadConsents | undefined> {
     try {
       const answer = await broker.call(customerId, { method: 'GET', path: consentPaths.list() });
-      return answer.status === 200 && Array.isArray(answer.body) ? (answer.body as Consent[]) : undefined;
+      const read = answer.status === 200 ? readConsents(answer.body) : undefined;
+      if (read) logUnreadable(opts.logger, req, res, customerId, 'ledger', read.unreadable);
+      return read;
     } catch (err) {
       if (err instanceof UpstreamError) return undefined;
       throw err;
@@ -189,7 +196,7 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
       const same = earlier.action === write.action && earlier.consentId === write.consentId
         && earlier.accountId === (write.accountId ?? null) && earlier.value === (write.value ?? null);
       if (!same) throw new HttpError(422, 'idempotency_key_reused', `This ${IDEMPOTENCY_HEADER} was used for another change.`);
-      if (earlier.state === 'applied') return replay(customerId, earlier);
+      if (earlier.state === 'applied') return replay(req, res, customerId, earlier);
       if (earlier.state === 'failed') held = await ledger.reclaim(customer, customerId, earlier.id, owner, leaseMs);
       if (!held) throw new HttpError(409, 'change_in_progress', 'This change is being applied; try again shortly.', { 'Retry-After': '1' });
     }
@@ -212,10 +219,10 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
   }
 
   /** A retried write already applied: answered with the consent as MX lists it now, without writing again. */
-  async function replay(customerId: string, change: LedgerChange): Promise<UpstreamResponse> {
-    const list = await consents(customerId);
+  async function replay(req: Request, res: Response, customerId: string, change: LedgerChange): Promise<UpstreamResponse> {
+    const list = await consents(req, res, customerId);
     if (!list) throw new UpstreamError('unavailable', 'list for an idempotent replay failed');
-    const consent = list.find((c) => c?.id === change.consentId);
+    const consent = list.consents.find((c) => c.id === change.consentId);
     return consent ? { status: 200, body: consent } : { status: 404, body: null };
   }
 
@@ -228,10 +235,13 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
       const customerId = customerOf(res);
       // MX's list says whether the app is the customer's, whether it is already stopped, and its name. When MX
       // cannot be asked, the stop is recorded anyway: the worker finds out when it is due.
-      const list = await consents(customerId);
-      const consent = list?.find((c) => c?.id === body.consent_id);
+      const list = await consents(req, res, customerId);
+      const consent = list?.consents.find((c) => c.id === body.consent_id);
+      if (list && !consent && list.unreadable.some((u) => u.id === body.consent_id)) {
+        return sendError(res, 422, 'unreadable_consent', 'This app’s record could not be read, so it cannot be changed here. Contact your bank.');
+      }
       if (list && !consent) return sendError(res, 404, 'not_found', 'No such connected app.');
-      const name = typeof consent?.application_name === 'string' ? consent.application_name : body.application_name ?? null;
+      const name = consent?.application_name ?? body.application_name ?? null;
       const { change, created } = await ledger.record({
         customer: hashId(customerId), customerRef: customerId, consentId: body.consent_id, applicationName: name,
         action: 'stop', delayMs: Math.min(opts.undoMs, (body.undo_seconds ?? Infinity) * 1000), requestId: requestIds(req, res).req_id,
@@ -265,15 +275,16 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
       const body = req.body === undefined ? {} : parse(stopAllBody, req.body);
       if (opts.permitStop && !(await opts.permitStop(req, res, '*'))) return;
       const customerId = customerOf(res);
-      const list = await consents(customerId);
+      const list = await consents(req, res, customerId);
       if (!list) throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
-      const open = list.filter((c) => isId(c?.id) && !c.revoked_at);
+      // Records that could not be read are logged (consents()) and not stopped: nothing is sent for what was not read.
+      const open = list.consents.filter((c) => isId(c.id) && !c.revoked_at);
       const batchId = randomUUID();
       const customer = hashId(customerId);
       const rows = await ledger.recordBatch(open.map((c) => ({
         customer, customerRef: customerId, consentId: c.id, action: 'stop' as const,
         delayMs: Math.min(opts.undoMs, (body.undo_seconds ?? 0) * 1000),
-        applicationName: typeof c.application_name === 'string' ? c.application_name : null,
+        applicationName: c.application_name,
         requestId: requestIds(req, res).req_id,
       })), batchId);
       opts.logger?.info({ event: 'consent_audit', customer, action: 'stop_all', batch: batchId, stops: rows.length, ...requestIds(req, res) }, 'stop all recorded');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { MemoryStore, rateLimit, type Options as RateLimitOptions, type Store as RateLimitStore } from 'express-rate-limit';
-import { consentPaths, STEP_UP_REQUIRED, type ConsentMode, type ConsentPolicy, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
+import { consentPaths, readConsent, readConsents, STEP_UP_REQUIRED, type ConsentMode, type ConsentPolicy, type TokenRequest, type TokenResponse } from '@consent-manager/contract';
 import { csrfGuard } from './csrf.js';
 import { hashId } from './customer-hash.js';
 import { HttpError, sendError } from './errors.js';
@@ -12,6 +12,7 @@ import { requestIds, type Logger } from './logger.js';
 import { createTokenBroker, TokenFetchLimitedError, tokenFetchLimit } from './token-broker.js';
 import { createMemoryTokenStore, TokenWaitTimeoutError, type TokenStore } from './token-store.js';
 import { createUpstreamClient, UpstreamError, type ConsentCall, type UpstreamOptions, type UpstreamResponse } from './upstream.js';
+import { logUnreadable } from './unreadable.js';
 import { accountBody, autoShareBody, parseBody, pathId } from './validate.js';
 
 export interface ConsentRouterOptions {
@@ -179,7 +180,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
       // if it is still the cached one means a customer can evict nothing but their own stale token.
       const refused = (req.body as TokenRequest | undefined)?.refused;
       if (typeof refused === 'string' && refused.length <= 4096) await broker.evict(customerId, refused);
-      const token = await broker.token(customerId).catch(rethrowUpstream);
+      const token = await broker.token(customerId).catch((err: unknown) => rethrowUpstream(err, log));
       const body: TokenResponse = {
         access_token: token.token,
         expires_at: new Date(token.expiresAt).toISOString(),
@@ -201,7 +202,7 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
         // A confirmed change is recorded in the ledger before it is sent, and sent once per idempotency key.
         const answer = await (change
           ? changes.applyNow(res.req, res, { action: change.action, consentId: change.consentId, accountId: change.accountId, value: writtenValue(call.body) })
-          : broker.call(customerId, call, await abandoned(res))).catch(rethrowUpstream);
+          : broker.call(customerId, call, await abandoned(res))).catch((err: unknown) => rethrowUpstream(err, log));
         status = answer.status;
         if (answer.status === 401) {
           throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
@@ -213,8 +214,25 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
         }
         outcome = 'applied';
         sendUpstreamJson(res, answer);
+        // MX's bytes went out as they came; the records in them no client can act on are logged once they have.
+        setImmediate(() => reportUnreadable(res, call, answer.body));
       } finally {
         if (change) audit(res, change, outcome, status);
+      }
+    };
+
+    /** Reads what MX answered (already parsed by the upstream client) as the widget will, for the log only. */
+    const reportUnreadable = (res: Response, call: ConsentCall, body: unknown) => {
+      const customerId = res.locals.customerId as string;
+      if (call.method === 'GET') {
+        const read = readConsents(body);
+        if (read) logUnreadable(log, res.req, res, customerId, 'list', read.unreadable);
+        return;
+      }
+      const one = readConsent(body);
+      if ('unreadable' in one) {
+        const id = (body as { id?: unknown } | null)?.id;
+        logUnreadable(log, res.req, res, customerId, 'write', [{ index: 0, id: typeof id === 'string' ? id : null, reason: one.unreadable }]);
       }
     };
 
@@ -323,7 +341,7 @@ function relayUpstreamError(res: Response, status: number): void {
   sendError(res, status, code, message);
 }
 
-function rethrowUpstream(err: unknown): never {
+function rethrowUpstream(err: unknown, log?: Logger): never {
   if (err instanceof TokenWaitTimeoutError) throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
   if (err instanceof TokenFetchLimitedError) {
     throw new HttpError(429, 'rate_limited', `Too many requests; try again in ${err.retryAfterSeconds} s.`,
@@ -340,6 +358,9 @@ function rethrowUpstream(err: unknown): never {
     case 'timeout': throw new HttpError(504, 'upstream_timeout', 'The consent service did not answer in time.');
     case 'auth_rejected': throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
     case 'customer_unknown': throw new HttpError(404, 'customer_unknown', 'The consent service does not know this customer.');
+    case 'unexpected':
+      log?.warn({ event: 'upstream_unexpected_answer', status: err.status, detail: err.message }, 'MX gave an answer its description does not define');
+      throw new HttpError(502, 'upstream_unexpected', 'The consent service gave an answer we did not expect.');
     default: throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
   }
 }

@@ -24,6 +24,11 @@ export interface UpstreamOptions {
   tokenConnections?: number;
   /** An answer larger than this is refused unread (default 1 MB). */
   maxResponseBytes?: number;
+  /**
+   * The token call's statuses that mean "MX does not know this customer" (default `[404]`, what the sandbox answers).
+   * MX documents no error of the token call: any other 4xx but 401/403 is reported as an unexpected answer.
+   */
+  unknownCustomerStatuses?: readonly number[];
 }
 
 export interface UpstreamResponse {
@@ -34,7 +39,9 @@ export interface UpstreamResponse {
 }
 
 export type UpstreamFailure =
-  | 'timeout' | 'unavailable' | 'bad_response' | 'too_large' | 'aborted' | 'auth_rejected' | 'customer_unknown';
+  | 'timeout' | 'unavailable' | 'bad_response' | 'too_large' | 'aborted' | 'auth_rejected' | 'customer_unknown'
+  /** A 4xx MX's description does not define: what we know is its status. */
+  | 'unexpected';
 
 /** A failure talking to MX. Its message is written for logs and never includes credentials. */
 export class UpstreamError extends Error {
@@ -88,6 +95,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   const basic = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
   const deadlineMs = opts.timeouts.deadlineMs ?? 10_000;
   const maxBytes = opts.maxResponseBytes ?? 1024 * 1024;
+  const unknownCustomer = new Set(opts.unknownCustomerStatuses ?? [404]);
 
   async function send(via: Pool, method: string, path: string, headers: Record<string, string>, body?: string, signal?: AbortSignal) {
     if (signal?.aborted) throw new UpstreamError('aborted', 'upstream call abandoned before it was sent: the client went away');
@@ -118,8 +126,13 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
         'content-type': 'application/json',
         authorization: basic,
       }, JSON.stringify({ type: 'consent_management', scopes: `customer.modify_consent:${customerId}` }));
+      // MX documents no error here. A configured status means an unknown customer; 401 and 403 are HTTP's own refusal
+      // of the Basic credentials; any other 4xx is reported as what it is, not guessed at.
+      if (unknownCustomer.has(status)) throw new UpstreamError('customer_unknown', `token request: customer unknown upstream (${status})`, status);
       if (status === 401 || status === 403) throw new UpstreamError('auth_rejected', `token request rejected (${status})`, status);
-      if (status === 404) throw new UpstreamError('customer_unknown', 'token request: customer unknown upstream', status);
+      if (status >= 400 && status < 500 && status !== 429) {
+        throw new UpstreamError('unexpected', `token request: unexpected answer (${status})`, status);
+      }
       if (status !== 200) throw new UpstreamError('unavailable', `token request failed (${status})`, status);
       const token = (parseJson(text) as { access_token?: unknown } | undefined)?.access_token;
       if (typeof token !== 'string' || token === '') throw new UpstreamError('bad_response', 'token response without access_token');

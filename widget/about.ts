@@ -11,7 +11,8 @@ import { fill, type Strings } from './strings.js';
 
 /** The contents of each app's "About" section, in the words `t` (the parts' words included). */
 export const aboutOf = (directory: Directory, t: Strings) => (c: Consent) => {
-  const app = c.application_name;
+  // Only an app with an entry (so with a name) gets an "About" section: see `hasEntry`.
+  const app = c.application_name!;
   const info = directory[app]!;
   const links = [
     [info.privacy, t.privacy],

@@ -1,5 +1,5 @@
-import { consentPaths, CSRF_HEADER, IDEMPOTENCY_HEADER, STEP_UP_REQUIRED } from '@consent-manager/contract';
-import type { Consent, ConsentAccount, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
+import { consentPaths, CSRF_HEADER, IDEMPOTENCY_HEADER, readConsent, readConsents, STEP_UP_REQUIRED } from '@consent-manager/contract';
+import type { Consent, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
 import { retry, retryBudget } from '@consent-manager/contract/retry';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
@@ -17,8 +17,14 @@ export class ApiError extends Error {
 
 export const SESSION_EXPIRED = 'session_expired';
 
+/**
+ * The customer's list as the widget can use it. `unreadable`: how many of MX's records could not be read (no id, an
+ * account without its id, a field of the wrong type); the others are all here.
+ */
+export type ConsentList = Consent[] & { unreadable?: number };
+
 export interface ApiClient {
-  list(signal?: AbortSignal): Promise<Consent[]>;
+  list(signal?: AbortSignal): Promise<ConsentList>;
   setAutoShare(consentId: string, enabled: boolean): Promise<Consent>;
   setAccount(consentId: string, accountId: string, enabled: boolean): Promise<Consent>;
   stop(consentId: string): Promise<Consent>;
@@ -56,26 +62,13 @@ interface Token {
 /** An armed token is not used this close to `expires_at`, so it never expires in flight (or on a slow clock). */
 const TOKEN_MARGIN_MS = 30_000;
 
-const isAccount = (a: ConsentAccount) =>
-  typeof a?.account_id == 'string' &&
-  typeof a.nickname == 'string' &&
-  typeof a.account_number_display == 'string' &&
-  typeof a.enabled == 'boolean';
-
-const isConsent = (c: Consent) =>
-  typeof c?.id == 'string' &&
-  typeof c.application_name == 'string' &&
-  typeof c.auto_enable_future_accounts == 'boolean' &&
-  typeof c.consented_on == 'string' &&
-  Array.isArray(c.accounts) &&
-  c.accounts.every(isAccount) &&
-  [c.revoked_at, c.last_accessed, c.application_icon_url].every((v) => v === null || typeof v == 'string');
-
 const malformed = () => new ApiError('malformed', 'The server sent an unexpected answer.');
 
+/** A write's answer: the one consent, read as the list's are (contract's `readConsent`). */
 function consent(body: unknown): Consent {
-  if (!isConsent(body as Consent)) throw malformed();
-  return body as Consent;
+  const read = readConsent(body);
+  if ('unreadable' in read) throw malformed();
+  return read;
 }
 
 /** Worth another attempt: no answer at all, a garbled one, or a server-side failure. */
@@ -216,9 +209,10 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
 
   return {
     async list(signal) {
-      const body = await send('GET', consentPaths.list(), undefined, signal);
-      if (!Array.isArray(body)) throw malformed();
-      return body.map(consent);
+      const read = readConsents(await send('GET', consentPaths.list(), undefined, signal));
+      if (!read) throw malformed();
+      // One record that cannot be read never hides the others: they are shown, and the count said.
+      return Object.assign(read.consents, read.unreadable.length ? { unreadable: read.unreadable.length } : {});
     },
     setAutoShare: (id, enabled) => put(consentPaths.autoShare(id), { automatic_access: enabled }),
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),

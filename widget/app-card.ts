@@ -2,7 +2,7 @@ import { html, noChange, nothing } from 'lit';
 import { Directive, directive, type AttributePart } from 'lit/directive.js';
 import { guard } from 'lit/directives/guard.js';
 import type { Consent, ConsentAccount } from '@consent-manager/contract';
-import { formatDate, formatRelative, initials, lastDigits } from './format.js';
+import { accountName, appName, formatDate, formatRelative, initials, lastDigits, sortTime } from './format.js';
 import { safeUrl } from './safe-url.js';
 import { fill, type Strings } from './strings.js';
 
@@ -36,8 +36,9 @@ export interface AppInfo {
 
 export type Directory = Record<string, AppInfo>;
 
+// An app MX sent without a name has no entry: the bank's directory is keyed by name.
 const entry = (c: Consent, directory: Directory): AppInfo | undefined =>
-  Object.hasOwn(directory, c.application_name) ? directory[c.application_name] : undefined;
+  c.application_name !== null && Object.hasOwn(directory, c.application_name) ? directory[c.application_name] : undefined;
 
 /**
  * Whether the bank's entry for the app has more to show than what the app can see (on the card itself): else the card
@@ -61,8 +62,14 @@ export function seen(c: Consent, directory: Directory, t: Strings): string[] | u
 /** Where the customer asks the app to delete their data, when the bank's directory has a usable link. */
 export const deletionOf = (c: Consent, directory: Directory) => safeUrl(entry(c, directory)?.deletion) || undefined;
 
-/** When the app last read, or when it was connected if it never did. */
+/** When the app last read, or when it was connected if it never did; null when MX gave neither. */
 export const lastUsed = (c: Consent) => c.last_accessed ?? c.consented_on;
+
+/** Not used since before `forgotten` (ms): only on a date MX gave, never on a missing one. */
+export const unusedSince = (c: Consent, forgotten: number) => {
+  const used = lastUsed(c);
+  return used !== null && sortTime(used) < forgotten;
+};
 
 /**
  * "Something is in flight": every control refuses input until the truth is known again. The element sets it on each
@@ -175,8 +182,9 @@ const toggle = (on: boolean, label: string, key: string, ctx: CardContext, click
 
 const disabled = (ctx: CardContext) => (ctx.lock ? locked(ctx.lock, ctx.locked) : ctx.locked);
 
-const state = (on: boolean, key: string, ctx: CardContext, yes: string, no: string) =>
-  html`<span class="state">${ctx.busy == key ? ctx.t.saving : ctx.queued == key ? ctx.t.queued : on ? yes : no}</span>`;
+/** `on` null: MX did not say, and the words say so. */
+const state = (on: boolean | null, key: string, ctx: CardContext, yes: string, no: string) =>
+  html`<span class="state">${ctx.busy == key ? ctx.t.saving : ctx.queued == key ? ctx.t.queued : on === null ? ctx.t.notKnown : on ? yes : no}</span>`;
 
 export const heading = (ctx: CardContext, d: number) => ctx.level + d;
 
@@ -195,24 +203,29 @@ function when(iso: string, ctx: CardContext, relative = false) {
   >`;
 }
 
+/**
+ * An account MX sent without its `enabled` shows its state as not known and no switch: a switch must show the state it
+ * changes. Without a nickname it is an unnamed account; without the masked number, no "ending in".
+ */
 function accounts(c: Consent, ctx: CardContext) {
   const { t, accountPolicy: policy } = ctx;
-  const app = c.application_name;
+  const app = appName(c, t);
   const shown = policy == 'hidden' ? c.accounts.filter((a) => a.enabled) : c.accounts;
   if (!shown.length) return nothing;
   return html`<h4 aria-level=${heading(ctx, 2)}>${policy == 'hidden' ? t.sharedAccounts : t.accounts}</h4>
     <ul class="rows">
       ${shown.map((a) => {
         const digits = lastDigits(a.account_number_display);
+        const account = accountName(a, t);
         const key = keys.account(c, a);
         return html`<li class="row">
-          <span class="grow"><span class="name">${a.nickname}</span> <span class="muted">${fill(t.ending, { digits })}</span></span>
+          <span class="grow"><span class="name">${account}</span> ${digits ? html`<span class="muted">${fill(t.ending, { digits })}</span>` : nothing}</span>
           ${policy == 'hidden'
             ? nothing
             : html`<span class="ctl"
                 >${state(a.enabled, key, ctx, t.shared, t.notShared)}
-                ${policy == 'editable'
-                  ? toggle(a.enabled, fill(t.accountSwitch, { account: a.nickname, digits, app }), key, ctx, () => ctx.onAccount(c, a))
+                ${policy == 'editable' && a.enabled !== null
+                  ? toggle(a.enabled, fill(digits ? t.accountSwitch : t.accountSwitchPlain, { account, digits, app }), key, ctx, () => ctx.onAccount(c, a))
                   : nothing}</span
               >`}
           ${ctx.extras?.note(key, ctx)}
@@ -225,8 +238,10 @@ function autoShare(c: Consent, ctx: CardContext) {
   const { t, autoSharePolicy: policy } = ctx;
   const on = c.auto_enable_future_accounts;
   const key = keys.autoShare(c);
-  const app = c.application_name;
+  const app = appName(c, t);
   if (policy == 'hidden') return nothing;
+  // Not sent by MX: said in words, and no switch, which would have to show a state nobody knows.
+  if (on === null) return html`<p class="row">${t.autoShareUnknown}</p>`;
   if (policy == 'read-only') return html`<p class="row">${on ? t.autoShareOn : t.autoShareOff}</p>`;
   return html`<div class="row">
     <span class="grow">${t.autoShare}<br /><span class="muted name">${fill(t.autoShareHint, { app })}</span></span>
@@ -239,7 +254,7 @@ function autoShare(c: Consent, ctx: CardContext) {
 
 /** What the app can see, from the bank's directory; without an entry, the customer is told to ask the bank. */
 function canSee(c: Consent, ctx: CardContext) {
-  const app = c.application_name;
+  const app = appName(c, ctx.t);
   const data = seen(c, ctx.directory, ctx.t);
   return html`<div class="sees">
     <h4 aria-level=${heading(ctx, 2)}>${fill(ctx.t.canSee, { app })}</h4>
@@ -258,7 +273,8 @@ export function status(c: Consent, ctx: CardContext) {
     ? t.stopped
     : ctx.held.has(c.id) || ctx.busy == keys.stop(c)
       ? t.stopping
-      : c.accounts.some((a) => a.enabled)
+      : // An account whose state MX did not give may be shared: never said not to be.
+        c.accounts.some((a) => a.enabled !== false)
         ? t.sharing
         : t.noAccounts;
   return html`<span class="badge ${text == t.sharing ? 'on' : 'off'}" part="badge">${text}</span>`;
@@ -271,7 +287,7 @@ export function status(c: Consent, ctx: CardContext) {
  */
 export function appCard(c: Consent, ctx: CardContext) {
   const { t } = ctx;
-  const app = c.application_name;
+  const app = appName(c, t);
   const stopped = c.revoked_at;
   const held = ctx.held.has(c.id);
   const stopKey = keys.stop(c);
@@ -303,11 +319,13 @@ export function appCard(c: Consent, ctx: CardContext) {
   return html`<li class="app ${ctx.overview ? 'brief' : ''}" part="app" data-id=${c.id}>
     ${head}
     ${open
-      ? html`${!stopped && Date.parse(used) < ctx.forgotten
+      ? html`${!stopped && used && unusedSince(c, ctx.forgotten)
             ? html`<p class="flag" part="forgotten">${fill(t.unused, { date: formatDate(used, ctx.locale) })}</p>`
             : nothing}
           <dl>
-            <div><dt>${stopped ? t.connectedOn : t.connectedSince}</dt><dd>${when(c.consented_on, ctx)}</dd></div>
+            ${c.consented_on
+              ? html`<div><dt>${stopped ? t.connectedOn : t.connectedSince}</dt><dd>${when(c.consented_on, ctx)}</dd></div>`
+              : nothing}
             ${stopped ? html`<div><dt>${t.stoppedOn}</dt><dd>${when(stopped, ctx)}</dd></div>` : nothing}
             <div><dt>${t.lastAccessed}</dt><dd>${c.last_accessed ? when(c.last_accessed, ctx, true) : t.never}</dd></div>
           </dl>
@@ -342,7 +360,7 @@ export function appCards(list: Consent[], ctx: CardContext): unknown[] {
     const own = (key?: string) => (key?.startsWith(`[${JSON.stringify(c.id)},`) ? key : undefined);
     const inputs = [c, ctx.t, ctx.locale, ctx.level, ctx.accountPolicy, ctx.autoSharePolicy, own(busy), own(queued),
       outcome?.id == c.id ? outcome : undefined, held.has(c.id), ctx.undoIn?.(c), broken.has(c.id),
-      Date.parse(lastUsed(c)) < ctx.forgotten, ctx.directory, hasEntry(c, ctx.directory) && ctx.about, ctx.extras, ctx.review, ctx.gone,
+      unusedSince(c, ctx.forgotten), ctx.directory, hasEntry(c, ctx.directory) && ctx.about, ctx.extras, ctx.review, ctx.gone,
       ctx.overview, ctx.expanded.has(c.id)];
     return guard(inputs, () => appCard(c, ctx));
   });

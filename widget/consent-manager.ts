@@ -2,9 +2,9 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
-import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
+import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, unusedSince, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
-import { localeOf } from './format.js';
+import { accountName, appName, localeOf, sortTime } from './format.js';
 import { receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
 import type { FocusTarget, Hold, StopQueue } from './stop-queue.js';
 import { base, fill, stringsFor, type Strings } from './strings.js';
@@ -83,11 +83,13 @@ type Filter = 'all' | 'unused' | 'stopped';
  *   one level below). Default `2`.
  *
  * @slot empty - Replaces the "No apps connected" text.
- * @slot help - The bank's phone number or chat, shown in the error panel and in the stop dialog.
+ * @slot help - The bank's phone number or chat, shown in the error panel, in the stop dialog, and under the notice of
+ *   apps that could not be shown.
  *
  * @event consent-change - An account or auto-share change was applied. `detail: { consent, change }`.
  * @event consent-stop - Sharing with an app was stopped. `detail: { consent }`.
- * @event consent-error - A load or a change failed. `detail: { code, message }`.
+ * @event consent-error - A load or a change failed. `detail: { code, message }`; a list with records that could not be
+ *   read (the others are shown) gives `code: 'unreadable_consents'` and their number as `unreadable`.
  * @event consent-session-expired - The bank session is gone; sign the customer in, then call `reload()`.
  * @event consent-before-stop - Cancelable, before sharing is stopped. `detail: { consent, consents, resume(), abandon() }`:
  *   call `preventDefault()` to hold the stop (e.g. for step-up authentication), then `resume()` or `abandon()`.
@@ -163,6 +165,7 @@ export class ConsentManager extends LitElement {
     message: { state: true },
     expired: { state: true },
     loadFailed: { state: true },
+    unreadable: { state: true },
     broken: { state: true },
     query: { state: true },
     sort: { state: true },
@@ -214,6 +217,8 @@ export class ConsentManager extends LitElement {
   private message = '';
   private expired = false;
   private loadFailed = false;
+  /** Records of the last list that could not be read: not shown, but said, with the bank's help channel. */
+  private unreadable = 0;
   private broken: ReadonlySet<string> = new Set();
   private query = '';
   private sort = 'connected';
@@ -270,6 +275,14 @@ export class ConsentManager extends LitElement {
       if (!this.consents) this.limit = SLICE;
       this.consents = list;
       this.loadFailed = false;
+      this.unreadable = list.unreadable ?? 0;
+      if (this.unreadable) {
+        emit(this, 'consent-error', {
+          code: 'unreadable_consents',
+          message: `${this.unreadable} of the upstream's consent records could not be read; the others are shown.`,
+          unreadable: this.unreadable,
+        });
+      }
       if (this.message == this.shown?.t.loading) this.message = '';
     },
     onError: (e) => {
@@ -493,8 +506,8 @@ export class ConsentManager extends LitElement {
       ...this.changes,
       {
         at: new Date().toISOString(),
-        application_name: c.application_name,
-        ...(a && { account: a.nickname, account_number_display: a.account_number_display }),
+        application_name: appName(c, this.t),
+        ...(a && { account: accountName(a, this.t), account_number_display: a.account_number_display ?? undefined }),
         ...change,
       },
     ];
@@ -510,7 +523,7 @@ export class ConsentManager extends LitElement {
    */
   private async change(c: Consent, key: string, call: () => Promise<Consent>, change: (u: Consent) => ConsentChange) {
     const t = this.t;
-    const app = c.application_name;
+    const app = appName(c, t);
     this.busy = key;
     this.outcome = undefined;
     if (!parts.extras.value) this.wait(this.extras());
@@ -576,7 +589,8 @@ export class ConsentManager extends LitElement {
         c,
         keys.autoShare(c),
         () => this.client.setAutoShare(c.id, !c.auto_enable_future_accounts),
-        (u) => ({ kind: 'auto-share', enabled: u.auto_enable_future_accounts }),
+        // An answer without the field: the value asked for, which MX answered 200 to.
+        (u) => ({ kind: 'auto-share', enabled: u.auto_enable_future_accounts ?? !c.auto_enable_future_accounts }),
       ),
     );
 
@@ -618,7 +632,7 @@ export class ConsentManager extends LitElement {
       settled: (ids, failed) => {
         const t = this.t;
         const c = ids.length == 1 && this.byId(ids[0]!);
-        if (c) this.outcome = { key: keys.stop(c), id: c.id, error: failed.length > 0, text: fill(failed.length ? t.stopFailed : t.stoppedMsg, { app: c.application_name }) };
+        if (c) this.outcome = { key: keys.stop(c), id: c.id, error: failed.length > 0, text: fill(failed.length ? t.stopFailed : t.stoppedMsg, { app: appName(c, t) }) };
       },
       held: (ids, seconds) => {
         const r = this.reviewing;
@@ -658,7 +672,7 @@ export class ConsentManager extends LitElement {
   private onKeep = () => {
     const c = this.byId(this.reviewing!.ids[this.reviewing!.i]!)!;
     this.kept = new Set(this.kept).add(c.id);
-    this.announce(fill(this.t.undone, { app: c.application_name }));
+    this.announce(fill(this.t.undone, { app: appName(c, this.t) }));
     this.next();
   };
 
@@ -761,14 +775,14 @@ export class ConsentManager extends LitElement {
     };
     const q = this.query.trim().toLowerCase();
     const order: Record<string, (a: Consent, b: Consent) => number> = {
-      name: (a, b) => a.application_name.localeCompare(b.application_name, locale),
-      used: (a, b) => Date.parse(lastUsed(a)) - Date.parse(lastUsed(b)),
-      connected: (a, b) => Date.parse(b.consented_on) - Date.parse(a.consented_on),
+      name: (a, b) => appName(a, t).localeCompare(appName(b, t), locale),
+      used: (a, b) => sortTime(lastUsed(a)) - sortTime(lastUsed(b)),
+      connected: (a, b) => sortTime(b.consented_on) - sortTime(a.consented_on),
     };
-    const unused = (c: Consent) => !c.revoked_at && Date.parse(lastUsed(c)) < ctx.forgotten;
+    const unused = (c: Consent) => !c.revoked_at && unusedSince(c, ctx.forgotten);
     const filter = this.filter;
     const shown = list
-      .filter((c) => c.application_name.toLowerCase().includes(q))
+      .filter((c) => appName(c, t).toLowerCase().includes(q))
       .filter((c) => (filter == 'stopped' ? c.revoked_at : filter == 'unused' ? unused(c) : true))
       .sort(order[this.sort] ?? order.connected);
     const all = list.filter((c) => !c.revoked_at);
@@ -903,7 +917,14 @@ export class ConsentManager extends LitElement {
     const filtered = !!this.query.trim() || this.filter != 'all';
     const showActive = view.any && this.filter != 'stopped';
     const stopLabel = filtered ? fill(t.stopShown, { n: stoppable.length }) : fill(t.stopAllN, { n: stoppable.length });
-    return html`${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
+    // The help slot is the stop dialog's while it is open: a name slots into the first of its slots only.
+    const unreadable = this.unreadable
+      ? html`<div class="notice" part="unreadable-notice">
+          <p>${this.unreadable == 1 ? t.unreadableOne : fill(t.unreadableMany, { n: this.unreadable })}</p>
+          ${this.stopping ? nothing : html`<slot name="help"></slot>`}
+        </div>`
+      : nothing;
+    return html`${unreadable}${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
     ${forgotten.length && this.filter == 'all'
       ? html`<div class="notice bar" part="forgotten-notice">
           <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
@@ -927,9 +948,11 @@ export class ConsentManager extends LitElement {
           : list.length
             ? html`<p class="notice none" part="notice" tabindex="-1"><strong>${t.none}</strong></p>
                 ${this.queue ? this.stops(this.queue) : nothing}`
-            : html`<div class="notice" part="notice">
-                <slot name="empty"><p><strong>${t.empty}</strong></p><p>${t.emptyHint}</p></slot>
-              </div>`}
+            : this.unreadable
+              ? nothing
+              : html`<div class="notice" part="notice">
+                  <slot name="empty"><p><strong>${t.empty}</strong></p><p>${t.emptyHint}</p></slot>
+                </div>`}
       ${view.history.length && this.filter != 'unused'
         ? html`<section class="history" part="history" aria-labelledby="history">
             <h2 id="history" tabindex="-1" aria-level=${level}>${t.history}</h2>

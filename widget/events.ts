@@ -16,9 +16,14 @@ export interface ConsentStopDetail {
 }
 
 export interface ConsentErrorDetail {
-  /** Stable: a BFF error code, or `network`, `malformed`, `http_<status>`. */
+  /** Stable: a BFF error code, or `network`, `malformed`, `http_<status>`, `unreadable_consents`. */
   code: string;
   message: string;
+  /**
+   * With `unreadable_consents`: how many of the upstream's records could not be read (no id, an account without its
+   * id, a field of another type than MX declares). The other apps are shown; these are not.
+   */
+  unreadable?: number;
 }
 
 export interface ConsentBeforeStopDetail {

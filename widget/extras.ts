@@ -7,7 +7,7 @@
 import { css, html, nothing } from 'lit';
 import type { Consent } from '@consent-manager/contract';
 import { heading, logo, status, type CardContext } from './app-card.js';
-import { formatDate, formatRelative } from './format.js';
+import { appName, formatDate, formatRelative } from './format.js';
 import { fill } from './strings.js';
 
 /** The outcome of the last action, if it was on this control: a failure in words, icon and colour, as an alert. */
@@ -26,7 +26,7 @@ export const gone = (c: Consent, ctx: CardContext) =>
 
 /** The undo bar of an app's own stop, in its card: never stuck over the page, so never over the focused control. */
 export const undo = (c: Consent, { t, onUndo }: CardContext, s: number) => {
-  const app = c.application_name;
+  const app = appName(c, t);
   return html`<div class="notice bar" part="undo">
     <span class="grow">${fill(t.undoIn, { app, s })}</span>
     <button type="button" class="btn" part="button undo-button" aria-label=${fill(t.undoApp, { app })} @click=${() => onUndo(c)}>
@@ -44,7 +44,7 @@ export function summary(c: Consent, ctx: CardContext, open: boolean) {
     <button type="button" class="open" part="expand" aria-expanded=${open} @click=${() => ctx.onExpand(c)}>
       ${logo(c, ctx)}
       <span class="grow"
-        ><span class="name" part="app-name">${c.application_name}</span><br /><span class="muted"
+        ><span class="name" part="app-name">${appName(c, t)}</span><br /><span class="muted"
           >${c.revoked_at
             ? `${t.stoppedOn} ${formatDate(c.revoked_at, ctx.locale)}`
             : html`${fill(t.sharedCount, { n: shared, total: c.accounts.length })} ·

@@ -43,14 +43,26 @@ export function formatRelative(iso: string, locale: string, now = Date.now()) {
   return formatter(locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(s / size), unit);
 }
 
-/** Up to two letters standing in for a missing or refused logo, e.g. "Centz Budget" → "CB". */
-export const initials = (name: string) =>
-  name
+/** Up to two letters standing in for a missing or refused logo, e.g. "Centz Budget" → "CB"; `?` without a name. */
+export const initials = (name: string | null) =>
+  (name ?? '?')
     .split(/\s+/)
     .filter(Boolean)
     .slice(0, 2)
     .map((w) => [...w][0]!.toUpperCase())
     .join('');
 
-/** The visible tail of a masked number, e.g. `XXXXXXXX1111` → `1111`. */
-export const lastDigits = (masked: string) => masked.slice(-4);
+/** The visible tail of a masked number, e.g. `XXXXXXXX1111` → `1111`; empty when MX gave none. */
+export const lastDigits = (masked: string | null | undefined) => (masked ?? '').slice(-4);
+
+/** The app's name, or the words for an app MX sent without one. */
+export const appName = (c: { application_name: string | null }, t: { unnamedApp: string }) => c.application_name ?? t.unnamedApp;
+
+/** An account's name as shown, `ending in 1234` after it when MX gave the masked number. */
+export const accountName = (a: { nickname: string | null }, t: { unnamedAccount: string }) => a.nickname ?? t.unnamedAccount;
+
+/** Milliseconds of an ISO time for sorting; an absent or unreadable one sorts as the earliest time there is. */
+export const sortTime = (iso: string | null) => {
+  const ms = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) ? -8.64e15 : ms;
+};

@@ -47,7 +47,10 @@ export interface ConsentManagerEventHandlers {
   'onconsent-change'?: (event: ConsentEventMap['consent-change']) => void;
   /** Sharing with an app was stopped. `detail: { consent }`. */
   'onconsent-stop'?: (event: ConsentEventMap['consent-stop']) => void;
-  /** A load or a change failed. `detail: { code, message }`. */
+  /**
+   * A load or a change failed. `detail: { code, message }`; a list with records that could not be read (the others are
+   * shown) gives `code: 'unreadable_consents'` and their number as `unreadable`.
+   */
   'onconsent-error'?: (event: ConsentEventMap['consent-error']) => void;
   /** The bank session is gone; sign the customer in, then call `reload()`. */
   'onconsent-session-expired'?: (event: ConsentEventMap['consent-session-expired']) => void;

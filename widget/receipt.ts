@@ -14,17 +14,18 @@ export type VisitChange = {
 /** What the customer downloads (and the element's `receipt()` returns): their connections and this visit's changes. */
 export interface ConsentReceipt {
   generated_at: string;
+  /** As MX gave them: null where it did not (MX's description requires no field). */
   connections: {
-    application_name: string;
+    application_name: string | null;
     status: 'sharing' | 'stopped';
-    consented_on: string;
+    consented_on: string | null;
     last_accessed: string | null;
     revoked_at: string | null;
-    auto_share: boolean;
+    auto_share: boolean | null;
     /** What the app can (or, once stopped, could) see, in the words shown; null when the bank's directory does not say. */
     can_see: string[] | null;
     /** Empty once stopped: a stopped consent shares nothing, whatever MX's `enabled` flags still say. */
-    shared_accounts: { nickname: string; account_number_display: string }[];
+    shared_accounts: { nickname: string | null; account_number_display: string | null }[];
   }[];
   changes: VisitChange[];
 }
@@ -37,7 +38,7 @@ export const receiptOf = (list: Consent[], changes: VisitChange[], seen?: (c: Co
     consented_on: c.consented_on,
     last_accessed: c.last_accessed,
     revoked_at: c.revoked_at,
-    auto_share: !c.revoked_at && c.auto_enable_future_accounts,
+    auto_share: c.revoked_at ? false : c.auto_enable_future_accounts,
     can_see: seen?.(c) ?? null,
     shared_accounts: c.revoked_at
       ? []

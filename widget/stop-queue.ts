@@ -4,6 +4,7 @@ import { ApiError, type ApiClient } from './api-client.js';
 import { keys } from './app-card.js';
 import { emit } from './events.js';
 import { fill, type Strings } from './strings.js';
+import { appName } from './format.js';
 
 /** A confirmed stop waiting out its undo window. One Undo takes back all of `ids`, never some of them. */
 export interface Hold {
@@ -117,7 +118,7 @@ export class StopQueue implements ReactiveController {
     if (fraud) this.fraudId = ids[0];
     this.options.held(ids, seconds);
     if (!seconds) return this.enqueue(ids);
-    const label = cs.length > 1 ? fill(t.apps, { n: cs.length }) : cs[0]!.application_name;
+    const label = cs.length > 1 ? fill(t.apps, { n: cs.length }) : appName(cs[0]!, t);
     this.update({ held: [...this.held, { ids, until: Date.now() + seconds * 1000, label }] });
     this.options.client().arm().catch(() => {});
     this.ticker ??= window.setInterval(this.tick, 1000);

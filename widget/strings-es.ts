@@ -65,4 +65,12 @@ export const es: typeof base = {
   noMatch: 'Ninguna aplicación coincide.',
   unavailable: 'No se pudo abrir. Revisa tu conexión e inténtalo de nuevo.',
   about: 'Acerca de {app}',
+  // Issue 18: lo que MX puede omitir, y registros que no se pudieron leer.
+  unnamedApp: 'Aplicación sin nombre',
+  unnamedAccount: 'Cuenta sin nombre',
+  accountSwitchPlain: 'Compartir {account} con {app}',
+  notKnown: 'No se sabe',
+  autoShareUnknown: 'No se sabe si las cuentas nuevas se comparten automáticamente',
+  unreadableOne: 'Una aplicación conectada no se pudo mostrar aquí. Contáctanos y te ayudaremos.',
+  unreadableMany: '{n} aplicaciones conectadas no se pudieron mostrar aquí. Contáctanos y te ayudaremos.',
 };

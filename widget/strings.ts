@@ -67,6 +67,14 @@ export const base = {
   noMatch: 'No apps match.',
   unavailable: 'That could not be opened. Check your connection and try again.',
   about: 'About {app}',
+  // Issue 18: what MX may leave out, and records that could not be read.
+  unnamedApp: 'Unnamed app',
+  unnamedAccount: 'Unnamed account',
+  accountSwitchPlain: 'Share {account} with {app}',
+  notKnown: 'Not known',
+  autoShareUnknown: 'Whether new accounts are shared automatically is not known',
+  unreadableOne: 'One connected app could not be shown here. Contact us and we will help you with it.',
+  unreadableMany: '{n} connected apps could not be shown here. Contact us and we will help you with them.',
 };
 
 export type Strings = typeof base & typeof more;

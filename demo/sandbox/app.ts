@@ -4,23 +4,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Consent } from '@consent-manager/contract';
 import { OffsetClock, type SandboxClock } from './clock.js';
 import type { SandboxContext } from './context.js';
 import { cors } from './cors.js';
 import { Faults, seededRandom, type FaultController, type FaultInput } from './faults.js';
 import { serveLogo } from './logos.js';
-import { sendError } from './respond.js';
+import { sendError, type AnswerCheck } from './respond.js';
 import { apiRouter } from './routes/api.js';
 import { controlsRouter } from './routes/controls.js';
-import { seedCustomers } from './seed.js';
+import { ID_STYLES, seedCustomers, type IdStyle } from './seed.js';
 import { RequestLog, StatsRecorder, type RecordedRequest, type SandboxStats } from './stats.js';
-import { renderConsent, ConsentStore } from './store.js';
+import { renderConsent, ConsentStore, type SandboxConsent } from './store.js';
 import { TokenService } from './tokens.js';
 
 export type { SandboxClock } from './clock.js';
 export type { Fault, FaultController, FaultInput, FaultKind, FaultSpec, FaultTarget, OutageOptions } from './faults.js';
 export type { EndpointCounts, EndpointKey, RecordedRequest, SandboxStats } from './stats.js';
+export type { AnswerCheck, SandboxAnswer } from './respond.js';
+export type { IdStyle } from './seed.js';
+export type { SandboxAccount, SandboxConsent } from './store.js';
 
 export interface SandboxOptions {
   clientId: string;
@@ -53,6 +55,18 @@ export interface SandboxOptions {
   faults?: FaultInput;
   /** Seed for the `rate` draws, so a faulted run hits the same requests every time (and again after reset). */
   faultSeed?: number;
+  /**
+   * Leave out every consent field that is null, an empty string or an empty list, as a serializer may: MX's
+   * description requires no field. Default false (every field sent, `null` where empty).
+   */
+  omitEmpty?: boolean;
+  /** `sandbox` (default): `CNS-<uuid>` / `ACT-<uuid>`. `mx`: the shapes of MX's examples, `_sadfa3CKHJ23...` / `1234123412341234`. */
+  idStyle?: IdStyle;
+  /**
+   * For tests: given every answer of the API before it is sent (not the `malformed` fault's cut-off ones). A returned
+   * message is a drift from MX's description: the answer becomes a 500 naming it, so the test that caused it fails.
+   */
+  checkAnswer?: AnswerCheck;
 }
 
 export interface Sandbox {
@@ -64,9 +78,13 @@ export interface Sandbox {
   requests(): RecordedRequest[];
   faults: FaultController;
   clock: SandboxClock;
-  /** A customer's consents as the API would list them now, without spending a request. */
-  consents(customerId: string): Consent[];
+  /** A customer's consents as the sandbox holds them (every field, whatever `omitEmpty`), without spending a request. */
+  consents(customerId: string): SandboxConsent[];
   setSingleUse(on: boolean): void;
+  /** Leaves null and empty fields out of answers from now on (or not); reset restores the start option. */
+  setOmitEmpty(on: boolean): void;
+  /** Reseeds every customer's data with ids of this style (the data's other changes are lost); reset restores the start option. */
+  setIdStyle(style: IdStyle): void;
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -98,8 +116,11 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const rawPublicUrl = opts.publicUrl;
   const publicUrl = typeof rawPublicUrl === 'function' ? () => trimSlash(rawPublicUrl()) : () => trimSlash(rawPublicUrl);
 
+  const idStyle = opts.idStyle ?? 'sandbox';
+  if (!ID_STYLES.includes(idStyle)) throw new TypeError(`createSandbox: idStyle must be one of ${ID_STYLES.join(', ')}`);
+  const answers = { omitEmpty: opts.omitEmpty ?? false, idStyle };
   const clock = new OffsetClock();
-  const store = new ConsentStore(() => seedCustomers(clock.now()));
+  const store = new ConsentStore(() => seedCustomers(clock.now(), answers.idStyle));
   const stats = new StatsRecorder();
   const requests = new RequestLog(500);
   // Validated now, so a bad start option fails at start rather than at the first reset.
@@ -124,6 +145,12 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     clientId,
     clientSecret,
     autoProvision: opts.autoProvision ?? false,
+    answers,
+    setIdStyle(style) {
+      answers.idStyle = style;
+      store.reset();
+    },
+    checkAnswer: opts.checkAnswer,
     publicUrl,
     clock,
     store,
@@ -134,6 +161,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     reset() {
       // Clock first: the seed dates itself from it.
       clock.reset();
+      answers.omitEmpty = opts.omitEmpty ?? false;
+      answers.idStyle = idStyle;
       store.reset();
       stats.reset();
       requests.clear();
@@ -178,5 +207,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     setSingleUse: (on) => {
       tokens.singleUse = on;
     },
+    setOmitEmpty: (on) => {
+      answers.omitEmpty = on;
+    },
+    setIdStyle: (style) => ctx.setIdStyle(style),
   };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ENDPOINTS, type EndpointKey } from './stats.js';
 
-export const FAULT_KINDS = ['error', 'drop', 'malformed', 'apply_then_drop', 'latency'] as const;
+export const FAULT_KINDS = ['error', 'drop', 'malformed', 'apply_then_drop', 'latency', 'bad_record', 'sparse_record'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultTarget = EndpointKey | '*';
 
@@ -21,6 +21,10 @@ export interface FaultSpec {
   next?: number;
   /** Set by `outage()`: the fault lasts until `endOutage()` for its endpoint. */
   outage?: boolean;
+  /** For `bad_record` and `sparse_record`: which consent of the list is changed (default 0, the first). */
+  record?: number;
+  /** For `bad_record`: the field it loses, its first account's `account_id` (default) or its own `id`. */
+  field?: 'account_id' | 'id';
 }
 
 export interface Fault extends FaultSpec {
@@ -66,6 +70,8 @@ const spec = z.strictObject({
   rate: z.number().min(0).max(1).optional(),
   next: z.number().int().min(1).optional(),
   outage: z.boolean().optional(),
+  record: z.number().int().min(0).optional(),
+  field: z.enum(['account_id', 'id']).optional(),
 });
 const fault = spec.extend({ endpoint: target });
 const input = z.union([

@@ -3,7 +3,7 @@
  * only invented data and is meant for developer machines and CI.
  */
 import { parseFaults, type FaultInput } from './faults.js';
-import { DEMO_CUSTOMERS } from './seed.js';
+import { DEMO_CUSTOMERS, ID_STYLES, type IdStyle } from './seed.js';
 import { startSandbox } from './server.js';
 
 const env = process.env;
@@ -29,6 +29,12 @@ if (faultSeed !== undefined && !Number.isInteger(faultSeed)) {
   process.exit(1);
 }
 
+const idStyle = env.SANDBOX_ID_STYLE || 'sandbox';
+if (!ID_STYLES.includes(idStyle as IdStyle)) {
+  console.error(`SANDBOX_ID_STYLE must be one of ${ID_STYLES.join(', ')}, got ${JSON.stringify(env.SANDBOX_ID_STYLE)}`);
+  process.exit(1);
+}
+
 const running = await startSandbox({
   port,
   host: env.SANDBOX_HOST || '127.0.0.1',
@@ -39,6 +45,8 @@ const running = await startSandbox({
   autoProvision: env.SANDBOX_AUTO_PROVISION === '1',
   faults,
   faultSeed,
+  omitEmpty: env.SANDBOX_OMIT_EMPTY === '1',
+  idStyle: idStyle as IdStyle,
 });
 
 console.log(`MX consent sandbox listening on ${running.url}`);
@@ -46,6 +54,7 @@ console.log(`  API base:       ${running.apiBase()}  (v4, v5, v6 accepted)`);
 console.log(`  client id:      ${clientId}`);
 console.log(`  client secret:  ${clientSecret}`);
 console.log(`  single-use:     ${env.SANDBOX_SINGLE_USE === '1' ? 'on' : 'off'}`);
+console.log(`  answers:        ${env.SANDBOX_OMIT_EMPTY === '1' ? 'null and empty fields left out' : 'every field, null where empty'}; ${idStyle} ids`);
 console.log(`  CORS origins:   ${corsOrigins.length ? corsOrigins.join(', ') : '(none)'}`);
 console.log(`  faults:         ${faults === undefined ? '(none)' : JSON.stringify(running.sandbox.faults.list())}${faultSeed === undefined ? '' : ` (seed ${faultSeed})`}`);
 console.log('  demo customers (openid_connect_user_id):');

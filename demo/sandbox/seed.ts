@@ -4,7 +4,7 @@
  * Icon URLs are kept relative (`/logos/x.svg`) here; the sandbox makes them absolute when it answers.
  */
 import { createHash } from 'node:crypto';
-import type { Consent, ConsentAccount } from '@consent-manager/contract';
+import type { SandboxAccount as ConsentAccount, SandboxConsent as Consent } from './store.js';
 
 /** Demo login name → `openid_connect_user_id`. alex's is the id in MX's own sample token. */
 export const DEMO_CUSTOMERS = {
@@ -43,9 +43,22 @@ function stableUuid(label: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// MX's own ids carry a three-letter type prefix (ACT-, MBR-, USR-); the sandbox follows that habit.
-const consentId = (label: string) => `CNS-${stableUuid(`consent:${label}`)}`;
-const accountId = (label: string) => `ACT-${stableUuid(`account:${label}`)}`;
+/**
+ * `sandbox`: MX's own ids carry a three-letter type prefix (ACT-, MBR-, USR-); the sandbox follows that habit.
+ * `mx`: the shapes of MX's documented examples, `_sadfa3CKHJ23...` for a consent and `1234123412341234` for an account.
+ */
+export type IdStyle = 'sandbox' | 'mx';
+export const ID_STYLES: readonly IdStyle[] = ['sandbox', 'mx'];
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const base62 = (bytes: Buffer) => [...bytes].map((b) => BASE62[b % 62]).join('');
+
+const consentId = (label: string, style: IdStyle) =>
+  style === 'mx' ? `_${base62(digest(`consent:${label}`).subarray(0, 20))}` : `CNS-${stableUuid(`consent:${label}`)}`;
+const accountId = (label: string, style: IdStyle) =>
+  style === 'mx'
+    ? `${1 + (digest(`account:${label}`)[0]! % 9)}${[...digest(`account:${label}`).subarray(1, 16)].map((b) => b % 10).join('')}`
+    : `ACT-${stableUuid(`account:${label}`)}`;
 const masked = (label: string) => `XXXXXXXX${String(digest(`mask:${label}`).readUInt32BE(0) % 10_000).padStart(4, '0')}`;
 
 /** A timestamp `days` before `now`, with label-derived seconds and milliseconds so it looks recorded. */
@@ -73,7 +86,7 @@ interface AppSpec {
   accounts: Record<string, boolean>;
 }
 
-function buildConsent(owner: string, app: AppSpec, accounts: AccountSpec[], now: number): Consent {
+function buildConsent(owner: string, app: AppSpec, accounts: AccountSpec[], now: number, style: IdStyle): Consent {
   const label = `${owner}:${app.name}`;
   const created = ago(now, app.connectedDaysAgo, label);
   // Sharing starts a few seconds after the record exists: the time the customer spends on the consent screen.
@@ -83,11 +96,11 @@ function buildConsent(owner: string, app: AppSpec, accounts: AccountSpec[], now:
     .map((a) => ({
       enabled: app.accounts[a.key]!,
       nickname: a.nickname,
-      account_id: accountId(`${owner}:${a.key}`),
+      account_id: accountId(`${owner}:${a.key}`, style),
       account_number_display: masked(`${owner}:${a.key}`),
     }));
   return {
-    id: consentId(label),
+    id: consentId(label, style),
     application_name: app.name,
     application_icon_url: logoPath(app.logo),
     created_at: created,
@@ -181,7 +194,7 @@ function generatedName(i: number): string {
  * benchmarks and load tests. Deterministic for a given id and `now`; every ninth app is stopped,
  * every eleventh has no icon, every thirteenth was never accessed.
  */
-export function generatedCustomer(id: string, apps: number, accountsPerApp: number, now: number = Date.now()): Consent[] {
+export function generatedCustomer(id: string, apps: number, accountsPerApp: number, now: number = Date.now(), style: IdStyle = 'sandbox'): Consent[] {
   const accounts: AccountSpec[] = Array.from({ length: accountsPerApp }, (_, j) => ({
     key: `a${j}`,
     nickname: j < ACCOUNT_NAMES.length ? ACCOUNT_NAMES[j]! : `${ACCOUNT_NAMES[j % ACCOUNT_NAMES.length]} ${Math.floor(j / ACCOUNT_NAMES.length) + 1}`,
@@ -202,18 +215,18 @@ export function generatedCustomer(id: string, apps: number, accountsPerApp: numb
       revokedDaysAgo,
       autoShare: i % 3 === 0,
       accounts: Object.fromEntries(accounts.map((a, j) => [a.key, (i + j) % 3 !== 2])),
-    }, accounts, now);
+    }, accounts, now, style);
   });
 }
 
 /** The full seed: every demo customer's consents, dated relative to `now`. */
-export function seedCustomers(now: number): Map<string, Consent[]> {
+export function seedCustomers(now: number, style: IdStyle = 'sandbox'): Map<string, Consent[]> {
   return new Map<string, Consent[]>([
-    [DEMO_CUSTOMERS.alex, ALEX_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.alex, app, ALEX_ACCOUNTS, now))],
-    [DEMO_CUSTOMERS.sam, SAM_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.sam, app, SAM_ACCOUNTS, now))],
+    [DEMO_CUSTOMERS.alex, ALEX_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.alex, app, ALEX_ACCOUNTS, now, style))],
+    [DEMO_CUSTOMERS.sam, SAM_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.sam, app, SAM_ACCOUNTS, now, style))],
     [DEMO_CUSTOMERS.new, []],
-    [DEMO_CUSTOMERS.many50, generatedCustomer(DEMO_CUSTOMERS.many50, 50, 3, now)],
-    [DEMO_CUSTOMERS.many200, generatedCustomer(DEMO_CUSTOMERS.many200, 200, 10, now)],
-    [DEMO_CUSTOMERS.mallory, MALLORY_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.mallory, app, MALLORY_ACCOUNTS, now))],
+    [DEMO_CUSTOMERS.many50, generatedCustomer(DEMO_CUSTOMERS.many50, 50, 3, now, style)],
+    [DEMO_CUSTOMERS.many200, generatedCustomer(DEMO_CUSTOMERS.many200, 200, 10, now, style)],
+    [DEMO_CUSTOMERS.mallory, MALLORY_APPS.map((app) => buildConsent(DEMO_CUSTOMERS.mallory, app, MALLORY_ACCOUNTS, now, style))],
   ]);
 }

@@ -2,7 +2,31 @@
  * Every customer's consents, in memory. Each operation is scoped to one customer so that a consent
  * id from someone else's list is indistinguishable from one that does not exist.
  */
-import type { Consent } from '@consent-manager/contract';
+/** An account as the sandbox holds it: every field MX describes, always present. */
+export interface SandboxAccount {
+  enabled: boolean;
+  nickname: string;
+  account_id: string;
+  account_number_display: string;
+}
+
+/**
+ * A consent as the sandbox holds it: every field MX describes, always present (`null` where MX declares the field
+ * nullable, and for `last_accessed` of an app never used: our choice). `omitEmpty` answers leave the nulls out.
+ */
+export interface SandboxConsent {
+  id: string;
+  application_name: string;
+  application_icon_url: string | null;
+  created_at: string;
+  last_accessed: string | null;
+  accounts: SandboxAccount[];
+  auto_enable_future_accounts: boolean;
+  consented_on: string;
+  revoked_at: string | null;
+}
+
+type Consent = SandboxConsent;
 
 export type StoreResult = { ok: true; consent: Consent } | { ok: false; status: 404 | 409; message: string };
 
@@ -67,10 +91,15 @@ export class ConsentStore {
   }
 }
 
-/** A copy in MX's field order, with the sandbox-relative icon path made absolute. */
-export function renderConsent(c: Consent, publicUrl: string): Consent {
+/**
+ * A copy in MX's field order, with the sandbox-relative icon path made absolute. `omitEmpty` leaves out every field
+ * that is null, an empty string or an empty list, as a serializer may (MX's description requires no field).
+ */
+export function renderConsent(c: Consent, publicUrl: string): Consent;
+export function renderConsent(c: Consent, publicUrl: string, omitEmpty: boolean): Partial<Consent>;
+export function renderConsent(c: Consent, publicUrl: string, omitEmpty = false): Partial<Consent> {
   const icon = c.application_icon_url;
-  return {
+  const full: Consent = {
     id: c.id,
     application_name: c.application_name,
     application_icon_url: icon !== null && icon.startsWith('/') ? `${publicUrl}${icon}` : icon,
@@ -86,4 +115,14 @@ export function renderConsent(c: Consent, publicUrl: string): Consent {
     consented_on: c.consented_on,
     revoked_at: c.revoked_at,
   };
+  return omitEmpty ? withoutEmpty(full) : full;
+}
+
+const isEmpty = (v: unknown) => v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+function withoutEmpty(c: Consent): Partial<Consent> {
+  const kept = Object.entries(c).filter(([, v]) => !isEmpty(v));
+  const out = Object.fromEntries(kept) as Partial<Consent>;
+  if (out.accounts) out.accounts = out.accounts.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => !isEmpty(v))) as SandboxAccount);
+  return out;
 }

@@ -7,7 +7,8 @@ import express from 'express';
 import type { Consent } from '../../contract/consent.js';
 import { createSandbox, type SandboxStats } from '../../demo/sandbox/app.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { api, basic, control, CREDENTIALS, getFrom, postToken, tokenBody, tokenFor } from './sandbox-helpers.js';
 
 const ALEX = DEMO_CUSTOMERS.alex;
@@ -106,12 +107,12 @@ describe('POST /__sandbox/reset', () => {
     await api(s, 'PUT', `/consent_management/${target.id}/disable_app_sharing`, { token });
     await control(s, 'PUT', '/faults', [{ endpoint: 'list', kind: 'error', status: 503 }]);
     await control(s, 'POST', '/clock', { advance_seconds: 3600 });
-    await control(s, 'PUT', '/config', { single_use: true });
+    await control(s, 'PUT', '/config', { single_use: true, omit_empty: true, id_style: 'mx' });
 
     const res = await control<{ reset: boolean }>(s, 'POST', '/reset');
     assert.equal(res.status, 200);
     assert.deepEqual((await control(s, 'GET', '/faults')).json, []);
-    assert.deepEqual((await control(s, 'GET', '/config')).json, { single_use: false });
+    assert.deepEqual((await control(s, 'GET', '/config')).json, { single_use: false, omit_empty: false, id_style: 'sandbox' });
     assert.ok(Math.abs(s.sandbox.clock.now() - Date.now()) < 1_000, 'clock back to wall time');
     assert.equal((await stats()).total, 0);
     assert.deepEqual(s.sandbox.requests(), []);
@@ -141,11 +142,11 @@ describe('clock and config controls', () => {
   });
 
   it('PUT /__sandbox/config toggles strict single-use at runtime', async () => {
-    assert.deepEqual((await control(s, 'PUT', '/config', { single_use: true })).json, { single_use: true });
+    assert.deepEqual((await control(s, 'PUT', '/config', { single_use: true })).json, { single_use: true, omit_empty: false, id_style: 'sandbox' });
     const token = await tokenFor(s, ALEX);
     assert.equal((await api(s, 'GET', '/consent_management', { token })).status, 200);
     assert.equal((await api(s, 'GET', '/consent_management', { token })).status, 401);
-    assert.deepEqual((await control(s, 'PUT', '/config', { single_use: false })).json, { single_use: false });
+    assert.deepEqual((await control(s, 'PUT', '/config', { single_use: false })).json, { single_use: false, omit_empty: false, id_style: 'sandbox' });
     assert.equal((await api(s, 'GET', '/consent_management', { token })).status, 200);
     assert.equal((await control(s, 'PUT', '/config', { single_use: 'yes' })).status, 400);
   });

@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Consent } from '../../contract/consent.js';
 import type { Fault } from '../../demo/sandbox/app.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { api, control, CREDENTIALS, postToken, tokenBody, tokenFor } from './sandbox-helpers.js';
 
 const ALEX = DEMO_CUSTOMERS.alex;

@@ -38,7 +38,7 @@ describe('demo/sandbox/main.ts', () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'demo/sandbox/main.ts'], {
       cwd: root,
       env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CLIENT_ID: 'ci-client', SANDBOX_CLIENT_SECRET: 'ci-secret', SANDBOX_SINGLE_USE: '1',
-        SANDBOX_CORS_ORIGINS: 'https://bank.example, http://localhost:5173' },
+        SANDBOX_CORS_ORIGINS: 'https://bank.example, http://localhost:5173', SANDBOX_OMIT_EMPTY: '1', SANDBOX_ID_STYLE: 'mx' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const [printed, url] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*controls:/);
@@ -55,7 +55,12 @@ describe('demo/sandbox/main.ts', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://bank.example');
     const { access_token: token } = (await res.json()) as { access_token: string };
     const list = (t: string) => fetch(`${url}/api/v4/consent_management`, { headers: { Authorization: `Bearer ${t}` } });
-    assert.equal((await list(token)).status, 200);
+    const first = await list(token);
+    assert.equal(first.status, 200);
+    const consents = (await first.json()) as Record<string, unknown>[];
+    assert.ok(consents.every((c) => /^_[A-Za-z0-9]{20}$/.test(String(c.id))), 'SANDBOX_ID_STYLE=mx took effect');
+    assert.ok(consents.every((c) => !Object.values(c).includes(null)), 'SANDBOX_OMIT_EMPTY=1 took effect');
+    assert.ok(printed.includes('null and empty fields left out; mx ids'));
     assert.equal((await list(token)).status, 401, 'SANDBOX_SINGLE_USE=1 took effect');
 
     child.kill('SIGTERM');

@@ -9,7 +9,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Fault } from '../../demo/sandbox/app.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { api, basic, control, CREDENTIALS, postToken, tokenBody, tokenFor } from './sandbox-helpers.js';
 
 const ALEX = DEMO_CUSTOMERS.alex;

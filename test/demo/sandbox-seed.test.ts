@@ -1,9 +1,10 @@
 /** Facts about the seed data that the demo, the widget tests and the benchmarks rely on. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Consent } from '../../contract/consent.js';
+import type { SandboxConsent as Consent } from '../../demo/sandbox/store.js';
 import { DEMO_CUSTOMERS, generatedCustomer, seedCustomers, TAMPER_CUSTOMER_ID, XSS_FLAG } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { api, CREDENTIALS, tokenFor } from './sandbox-helpers.js';
 
 const DAY = 86_400_000;

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Consent } from '../../contract/consent.js';
+import type { SandboxConsent as Consent } from '../../demo/sandbox/store.js';
 import { DEMO_CUSTOMERS, TAMPER_CUSTOMER_ID } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { api, basic, CREDENTIALS, decodeJwt, postToken, tokenBody, tokenFor } from './sandbox-helpers.js';
 
 const ALEX = DEMO_CUSTOMERS.alex;

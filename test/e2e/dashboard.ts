@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { Consent } from '../../contract/consent.js';
+import type { SandboxConsent as Consent } from '../../demo/sandbox/store.js';
 import type { Sandbox } from '../../demo/sandbox/app.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 

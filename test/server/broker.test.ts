@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { createTokenBroker, readExpiry } from '../../server/token-broker.js';
 import { boundedTtlCache, createMemoryTokenStore } from '../../server/token-store.js';
 import { createUpstreamClient, type UpstreamClient } from '../../server/upstream.js';

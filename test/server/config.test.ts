@@ -101,6 +101,15 @@ describe('config validated at start', () => {
     assert.equal(config.mode, 'proxy', 'direct mode is opted into');
   });
 
+  it('mx_unknown_customer_status_is_404_by_default_a_list_of_4xx_or_empty_and_refuses_anything_else', () => {
+    assert.deepEqual(loadConfig({}, { requireUpstream: false }).mx.unknownCustomerStatuses, [404]);
+    assert.deepEqual(loadConfig({ MX_UNKNOWN_CUSTOMER_STATUS: '400, 403' }, { requireUpstream: false }).mx.unknownCustomerStatuses, [400, 403]);
+    assert.deepEqual(loadConfig({ MX_UNKNOWN_CUSTOMER_STATUS: '' }, { requireUpstream: false }).mx.unknownCustomerStatuses, []);
+    for (const bad of ['401', '429', '500', '4o4', '404,200']) {
+      assert.ok(problems({ ...prod, MX_UNKNOWN_CUSTOMER_STATUS: bad }).some((p) => p.startsWith('MX_UNKNOWN_CUSTOMER_STATUS')), bad);
+    }
+  });
+
   it('development_needs_no_configuration_at_all', () => {
     const config = loadConfig({}, { requireUpstream: false });
     assert.equal(config.port, 3000);

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { startSandbox, type StartedSandbox } from '../../demo/sandbox/server.js';
+import type { StartedSandbox } from '../../demo/sandbox/server.js';
+import { startSandbox } from '../support/mx-contract.js';
 import { consentPaths } from '../../contract/consent.js';
 import { createUpstreamClient, UpstreamError, type UpstreamClient } from '../../server/upstream.js';
 

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { LedgerChange } from '@consent-manager/bff';
 import { createLogger, loadConfig, loadLedgerConfig } from '@consent-manager/bff/standalone';
 import { startDemo, type DemoOptions, type RunningDemo } from '@consent-manager/demo';
+import { checkMxAnswer } from './mx-contract.js';
 
 export interface TestDemoOptions {
   env?: Record<string, string>;
@@ -27,7 +28,8 @@ export async function startTestDemo(opts: TestDemoOptions = {}): Promise<TestDem
   // The ledger in memory unless the test names one (LEDGER_DIR, DATABASE_URL).
   const ledger = loadLedgerConfig({ LEDGER_DIR: 'memory://', ...opts.env });
   const demo = await startDemo({
-    config, logger, publicUrl: opts.publicUrl, sandbox: opts.sandbox, users: opts.users, ledger, onSettled: opts.onSettled,
+    // Every answer of the embedded sandbox is held to MX's description (mx-contract.ts).
+    config, logger, publicUrl: opts.publicUrl, sandbox: { checkAnswer: checkMxAnswer, ...opts.sandbox }, users: opts.users, ledger, onSettled: opts.onSettled,
   });
   const address = demo.server.address();
   const ownUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : demo.url;

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '@consent-manager/mx-sandbox';
+import type { StartSandboxOptions, StartedSandbox } from '@consent-manager/mx-sandbox';
+import { startSandbox } from './mx-contract.js';
 import { startTestDemo, type TestDemo } from './demo.js';
 import { CLIENT_ID, CLIENT_SECRET } from './stack.js';
 

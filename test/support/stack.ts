@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { startSandbox, type StartSandboxOptions, type StartedSandbox } from '@consent-manager/mx-sandbox';
+import type { StartSandboxOptions, StartedSandbox } from '@consent-manager/mx-sandbox';
+import { startSandbox } from './mx-contract.js';
 import { startTestDemo, type TestDemo } from './demo.js';
 
 export const CLIENT_ID = 'test-bank';

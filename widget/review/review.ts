@@ -6,6 +6,7 @@ import { more } from '../strings-more.js';
 import { base, fill, type Strings } from '../strings.js';
 import { controls } from '../styles.js';
 import { reviewStyles } from './review.styles.js';
+import { appName } from '../format.js';
 
 /**
  * The review of unused apps: one app at a time (its card in the slot), Keep sharing or Stop sharing, then a closing
@@ -86,7 +87,7 @@ export class ConsentReview extends LitElement {
             <slot></slot>
             <div class="actions">
               ${button(t.keep, 'keep-button', 'consent-review-keep')}
-              ${button(t.stop, 'stop-button', 'consent-review-stop', fill(t.stopApp, { app: c.application_name }))}
+              ${button(t.stop, 'stop-button', 'consent-review-stop', fill(t.stopApp, { app: appName(c, t) }))}
             </div>`
         : html`<p>${t.reviewDone}</p>`}
       ${button(t.back, '', 'consent-review-back')}

@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { Consent } from '@consent-manager/contract';
 import { emitPart } from '../events.js';
-import { lastDigits } from '../format.js';
+import { accountName, appName, lastDigits } from '../format.js';
 import { more } from '../strings-more.js';
 import { base, fill, type Strings } from '../strings.js';
 import { controls } from '../styles.js';
@@ -86,7 +86,7 @@ export class ConsentStopDialog extends LitElement {
     const { fraud } = this;
     const one = cs.length == 1;
     const c = cs[0]!;
-    const app = c.application_name;
+    const app = appName(c, t);
     const n = cs.length;
     const seen = this.seen[0];
     const deletion = this.deletion[0];
@@ -100,7 +100,7 @@ export class ConsentStopDialog extends LitElement {
               ${shared.length
                 ? html`<p>${t.dialogAccounts}</p>
                     <ul>
-                      ${shared.map((a) => html`<li>${a.nickname} ${fill(t.ending, { digits: lastDigits(a.account_number_display) })}</li>`)}
+                      ${shared.map((a) => html`<li>${accountName(a, t)} ${a.account_number_display ? fill(t.ending, { digits: lastDigits(a.account_number_display) }) : ''}</li>`)}
                     </ul>`
                 : html`<p>${fill(t.dialogNoAccounts, { app })}</p>`}
               <p>${fill(t.dialogAuto, { app })}</p>
@@ -108,7 +108,7 @@ export class ConsentStopDialog extends LitElement {
               ${deletion ? html`<p><a part="link" href=${deletion}>${fill(t.deletion, { app })}</a></p>` : nothing}`
           : html`<p>${t.stopAllStops}</p>
               <ul>
-                ${cs.map((c) => html`<li>${c.application_name}</li>`)}
+                ${cs.map((c) => html`<li>${appName(c, t)}</li>`)}
               </ul>
               <p>${t.stopAllAuto}</p>
               <p>${t.stopAllKeeps}</p>`}

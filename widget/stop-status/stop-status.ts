@@ -8,6 +8,7 @@ import { more } from '../strings-more.js';
 import { base, fill, type Strings } from '../strings.js';
 import { controls } from '../styles.js';
 import { statusStyles } from './stop-status.styles.js';
+import { appName } from '../format.js';
 
 /**
  * Where the confirmed stops stand, above `<consent-manager>`'s list: a bar per stop waiting out its undo window (its
@@ -96,7 +97,7 @@ export class ConsentStopStatus extends LitElement {
     const now = Date.now();
     return html`${url
         ? html`<p class="notice" part="fraud">
-            <a part="link" href=${url}>${fill(t.fraudLink, { app: reported.application_name })}</a>
+            <a part="link" href=${url}>${fill(t.fraudLink, { app: appName(reported, t) })}</a>
           </p>`
         : nothing}
       <div class="undo">

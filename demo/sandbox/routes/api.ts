@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { SandboxContext } from '../context.js';
-import { sendError, sendJson, setAnswerMode } from '../respond.js';
+import { checkAnswers, sendError, sendJson, setAnswerMode } from '../respond.js';
 import { generatedCustomer, PROVISIONED_ACCOUNTS, PROVISIONED_APPS } from '../seed.js';
 import type { EndpointKey } from '../stats.js';
 import { renderConsent, type StoreResult } from '../store.js';
@@ -72,6 +72,7 @@ function basicCredentialsMatch(header: string | undefined, clientId: string, cli
 function endpoint(ctx: SandboxContext, key: EndpointKey): RequestHandler {
   return async (req, res, next) => {
     ctx.stats.hit(key);
+    checkAnswers(res, key, ctx.checkAnswer);
     res.setHeader('Cache-Control', 'no-store');
     const fault = ctx.faults.take(key);
     if (!fault) return next();
@@ -92,6 +93,12 @@ function endpoint(ctx: SandboxContext, key: EndpointKey): RequestHandler {
         return next();
       case 'apply_then_drop':
         setAnswerMode(res, 'drop');
+        return next();
+      case 'bad_record':
+        setAnswerMode(res, { record: fault.record ?? 0, change: fault.field ?? 'account_id' });
+        return next();
+      case 'sparse_record':
+        setAnswerMode(res, { record: fault.record ?? 0, change: 'sparse' });
         return next();
     }
   };
@@ -114,7 +121,7 @@ const customerOf = (res: Response) => res.locals.customerId as string;
 
 function answer(ctx: SandboxContext, res: Response, result: StoreResult): void {
   if (!result.ok) return sendError(res, result.status, result.message);
-  sendJson(res, 200, renderConsent(result.consent, ctx.publicUrl()));
+  sendJson(res, 200, renderConsent(result.consent, ctx.publicUrl(), ctx.answers.omitEmpty));
 }
 
 function requestToken(ctx: SandboxContext): RequestHandler {
@@ -129,7 +136,7 @@ function requestToken(ctx: SandboxContext): RequestHandler {
     const customerId = parsed.value;
     if (!ctx.store.has(customerId)) {
       if (!ctx.autoProvision || ctx.store.size >= MAX_PROVISIONED) return sendError(res, 404, 'customer not found');
-      ctx.store.add(customerId, generatedCustomer(customerId, PROVISIONED_APPS, PROVISIONED_ACCOUNTS, ctx.clock.now()));
+      ctx.store.add(customerId, generatedCustomer(customerId, PROVISIONED_APPS, PROVISIONED_ACCOUNTS, ctx.clock.now(), ctx.answers.idStyle));
       ctx.stats.attribute('token', customerId);
     }
     const accessToken = await ctx.tokens.issue(customerId);
@@ -146,7 +153,7 @@ export function apiRouter(ctx: SandboxContext): Router {
   router.post('/token', endpoint(ctx, 'token'), readBody, requestToken(ctx));
 
   router.get('/consent_management', endpoint(ctx, 'list'), bearer(ctx, 'list'), (_req, res) => {
-    sendJson(res, 200, ctx.store.list(customerOf(res)).map((c) => renderConsent(c, ctx.publicUrl())));
+    sendJson(res, 200, ctx.store.list(customerOf(res)).map((c) => renderConsent(c, ctx.publicUrl(), ctx.answers.omitEmpty)));
   });
 
   router.put('/consent_management/:consentId/accounts', endpoint(ctx, 'auto_share'), readBody, bearer(ctx, 'auto_share'),

@@ -7,13 +7,18 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { SandboxContext } from '../context.js';
 import { FaultValidationError, type FaultTarget } from '../faults.js';
+import { ID_STYLES } from '../seed.js';
 import { ENDPOINTS } from '../stats.js';
 import { sendError, sendJson } from '../respond.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const clockBody = z.object({ advance_seconds: z.number().min(0).max(10 * 365 * 86_400) });
-const configBody = z.object({ single_use: z.boolean().optional() });
+const configBody = z.object({
+  single_use: z.boolean().optional(),
+  omit_empty: z.boolean().optional(),
+  id_style: z.enum(ID_STYLES).optional(),
+});
 const outageBody = z.strictObject({
   kind: z.enum(['error', 'drop']).optional(),
   status: z.number().int().min(400).max(599).optional(),
@@ -81,12 +86,19 @@ export function controlsRouter(ctx: SandboxContext): Router {
     sendJson(res, 200, { now: ctx.clock.iso() });
   });
 
-  router.get('/config', (_req, res) => sendJson(res, 200, { single_use: ctx.tokens.singleUse }));
+  const config = () => ({ single_use: ctx.tokens.singleUse, omit_empty: ctx.answers.omitEmpty, id_style: ctx.answers.idStyle });
+  router.get('/config', (_req, res) => sendJson(res, 200, config()));
   router.put('/config', (req, res) => {
     const body = configBody.safeParse(req.body);
-    if (!body.success) return sendError(res, 400, '"single_use" must be a boolean');
-    if (body.data.single_use !== undefined) ctx.tokens.singleUse = body.data.single_use;
-    sendJson(res, 200, { single_use: ctx.tokens.singleUse });
+    if (!body.success) {
+      return sendError(res, 400, `"single_use" and "omit_empty" must be booleans, "id_style" one of ${ID_STYLES.join(', ')}`);
+    }
+    const { single_use, omit_empty, id_style } = body.data;
+    if (single_use !== undefined) ctx.tokens.singleUse = single_use;
+    if (omit_empty !== undefined) ctx.answers.omitEmpty = omit_empty;
+    // A new id style reseeds the data: ids are what every test holds on to, so only an actual change does.
+    if (id_style !== undefined && id_style !== ctx.answers.idStyle) ctx.setIdStyle(id_style);
+    sendJson(res, 200, config());
   });
 
   return router;
