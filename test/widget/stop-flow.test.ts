@@ -155,7 +155,8 @@ describe('stopping sharing', () => {
     control(el, 'Stop sharing with Fernpay').click();
     await confirmDialog(el);
     const said = 'Your bank needs you to confirm it is you before sharing with Fernpay stops. Please confirm, then try again.';
-    await waitUntil(() => statusText(el) == said, 'the customer is told what the bank needs');
+    // The playground's strict BFF opens its embedded ledger on first use: a second or so on a busy machine.
+    await waitUntil(() => statusText(el) == said, 'the customer is told what the bank needs', { timeout: 5000 });
     await settled(el);
     expect(events.seen['consent-error']!.map((e) => (e as CustomEvent<{ code: string }>).detail.code)).to.deep.equal(['step_up_required']);
     expect(events.counts()['consent-session-expired']).to.equal(0, 'the session stands');
