@@ -286,6 +286,11 @@ export class StopQueue implements ReactiveController {
       if (s.retrying && !e.retrying) {
         e.retrying = true;
         o.announce(fill(t.stopRetrying, { app: e.label }));
+        // The bank's fraud flow need not wait for MX: it hears now that the app still has access.
+        if (e.fraud) {
+          e.fraud = false;
+          this.unrecognized(o.byId(e.ids[0]!)!, false);
+        }
       }
       return;
     }
