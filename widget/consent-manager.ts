@@ -389,8 +389,7 @@ export class ConsentManager extends LitElement {
           return Promise.all([parts.record.get(), parts.stop.get(), parts.review.get(), this.extras(), this.partWords()]);
         }),
       );
-      // Not waited for: a first list is complete without it.
-      painted.then(() => this.pendingStops());
+      this.wait(painted.then(() => this.pendingStops()));
     }
   }
 
