@@ -111,7 +111,11 @@ const stopBody = z.strictObject({
   undo_seconds: z.number().int().min(0).max(3600).optional(),
 });
 const seenBody = z.strictObject({ ids: z.array(z.string().regex(UUID, 'must be change ids')).min(1).max(MAX_HISTORY) });
-const stopAllBody = z.strictObject({ undo_seconds: z.number().int().min(0).max(3600).optional() });
+const stopAllBody = z.strictObject({
+  undo_seconds: z.number().int().min(0).max(3600).optional(),
+  /** The apps the customer confirmed (the widget's "Stop sharing with N shown apps"); absent: every open app. */
+  consent_ids: z.array(z.string().refine(isId, 'must be consent ids')).min(1).max(1000).optional(),
+});
 const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_HISTORY).optional(),
   before: z.iso.datetime({ offset: true }).optional(),
@@ -278,7 +282,8 @@ export function createLedgerRoutes(opts: LedgerRoutesOptions): LedgerRoutes {
       const list = await consents(req, res, customerId);
       if (!list) throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
       // Records that could not be read are logged (consents()) and not stopped: nothing is sent for what was not read.
-      const open = list.consents.filter((c) => isId(c.id) && !c.revoked_at);
+      const asked = body.consent_ids && new Set(body.consent_ids);
+      const open = list.consents.filter((c) => isId(c.id) && !c.revoked_at && (!asked || asked.has(c.id)));
       const batchId = randomUUID();
       const customer = hashId(customerId);
       const rows = await ledger.recordBatch(open.map((c) => ({

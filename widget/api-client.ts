@@ -27,14 +27,11 @@ export interface ApiClient {
   list(signal?: AbortSignal): Promise<ConsentList>;
   setAutoShare(consentId: string, enabled: boolean): Promise<Consent>;
   setAccount(consentId: string, accountId: string, enabled: boolean): Promise<Consent>;
-  stop(consentId: string): Promise<Consent>;
   /**
-   * Sends a stop that must outlive the page (`fetch` with `keepalive`, e.g. on `pagehide`). No answer is
-   * awaited: a stop is one-way and idempotent, so the next load shows whether it landed.
+   * A call to the BFF itself (`{bff}{path}`, e.g. the consent ledger's `/stops`), in either mode: with the session
+   * cookie and the CSRF header, retried like the others; a write names its idempotency `key`.
    */
-  beacon(consentId: string): void;
-  /** Direct mode: holds a token ready, since a page that is going away has no time to ask for one. */
-  arm(): Promise<void>;
+  bff(method: string, path: string, payload?: object, key?: string): Promise<unknown>;
   /** Drops all that belongs to the session so far (the held token, which session it was): `reload()` calls it. */
   forget(): void;
 }
@@ -55,12 +52,8 @@ interface Token {
   auth: string;
   /** The MX API base, absolute. */
   base: string;
-  /** Epoch ms after which the token is not used (the armed one only: every call asks for its own). */
-  until: number;
 }
 
-/** An armed token is not used this close to `expires_at`, so it never expires in flight (or on a slow clock). */
-const TOKEN_MARGIN_MS = 30_000;
 
 const malformed = () => new ApiError('malformed', 'The server sent an unexpected answer.');
 
@@ -87,12 +80,11 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   /** The BFF's marker of the session this client's list came from (`TokenResponse.session`). */
   let session: string | undefined;
   let pending: Promise<Token> | undefined;
-  let spare: Token | undefined;
   let ended = false;
   const budget = retryBudget();
 
   function forget() {
-    session = spare = pending = undefined;
+    session = pending = undefined;
     ended = false;
   }
 
@@ -158,28 +150,25 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
       body: refused && JSON.stringify(refused),
     })
       .then((body) => {
-        const { access_token, expires_at, api_base, single_use, session: marker } = body as TokenResponse;
+        const { access_token, api_base, session: marker } = body as TokenResponse;
         if (typeof access_token != 'string' || typeof api_base != 'string') throw malformed();
         if ((session ??= marker) != marker) end();
         return {
           auth: `Bearer ${access_token}`,
           base: new URL(api_base, document.baseURI).href.replace(/\/+$/, ''),
-          // A single-use token serves the call that fetched it and no other.
-          until: single_use ? 0 : Date.parse(expires_at) - TOKEN_MARGIN_MS,
         };
       }, fromBff)
       .finally(() => (pending = undefined));
     return (pending = asked);
   }
 
+  /** To the BFF, as the session: `${bff}/api` relays to MX in proxy mode; the ledger is the BFF's own in both. */
+  const toBff = (url: string, method: string, body: string | undefined, signal?: AbortSignal, key?: string) =>
+    http(url, { method, body, headers: { [CSRF_HEADER]: '1', ...(key ? { [IDEMPOTENCY_HEADER]: key } : {}) }, credentials: 'same-origin' }, signal).catch(fromBff);
+
   async function once(method: string, path: string, body: string | undefined, signal?: AbortSignal, key?: string) {
     if (ended) end();
-    if (mode == 'proxy') {
-      const headers = { [CSRF_HEADER]: '1', ...(key ? { [IDEMPOTENCY_HEADER]: key } : {}) };
-      return http(`${bff}/api${path}`, { method, body, headers, credentials: 'same-origin' }, signal).catch(
-        fromBff,
-      );
-    }
+    if (mode == 'proxy') return toBff(`${bff}/api${path}`, method, body, signal, key);
     const call = (t: Token) =>
       http(`${t.base}${path}`, { method, body, headers: { Authorization: t.auth }, credentials: 'omit' }, signal);
     const t = await getToken();
@@ -198,9 +187,10 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
    * write that did land the first time changes nothing. The bound and the backoff keep a struggling
    * server from being hammered.
    */
-  function send(method: string, path: string, payload?: object, signal?: AbortSignal, key?: string): Promise<unknown> {
+  function send(method: string, path: string, payload?: object, signal?: AbortSignal, key?: string, own = false): Promise<unknown> {
     const body = payload && JSON.stringify(payload);
-    return retry(() => once(method, path, body, signal, key), { attempts, backoffMs, retryable: transient, budget, signal });
+    const attempt = own ? () => (ended ? end() : toBff(`${bff}${path}`, method, body, signal, key)) : () => once(method, path, body, signal, key);
+    return retry(attempt, { attempts, backoffMs, retryable: transient, budget, signal });
   }
 
   // One idempotency key per change, kept across its retries: the BFF's ledger applies it once (proxy mode). A bank's
@@ -216,22 +206,7 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     },
     setAutoShare: (id, enabled) => put(consentPaths.autoShare(id), { automatic_access: enabled }),
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
-    stop: (id) => put(consentPaths.stop(id)),
-    beacon(id) {
-      const t = spare;
-      // A reusable armed token serves until it is near expiry; a single-use one (until 0), one request.
-      if (ended || (mode == 'direct' && !(t && (t.until == 0 || t.until > Date.now())))) return;
-      if (t?.until == 0) spare = undefined;
-      fetch(`${t ? t.base : `${bff}/api`}${consentPaths.stop(id)}`, {
-        method: 'PUT',
-        keepalive: true,
-        headers: t ? { Authorization: t.auth } : { [CSRF_HEADER]: '1' },
-        credentials: t ? 'omit' : 'same-origin',
-      }).catch(() => {});
-    },
-    async arm() {
-      if (mode == 'direct') spare = await getToken();
-    },
+    bff: (method, path, payload, key) => send(method, path, payload, undefined, key, true),
     forget,
   };
 }

@@ -139,7 +139,7 @@ export interface CardContext {
   lock?: Lock;
   /** Consent ids whose logo failed to load. */
   broken: ReadonlySet<string>;
-  /** Consent ids whose stop is confirmed and waiting (undo window, offline): their controls refuse input. */
+  /** Consent ids whose stop is confirmed and waiting (undo window, being carried out): their controls refuse input. */
   held: ReadonlySet<string>;
   /** Seconds left in the undo window of an app's stop, when it waits out one on its own. */
   undoIn?(c: Consent): number | undefined;

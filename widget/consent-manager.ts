@@ -193,7 +193,8 @@ export class ConsentManager extends LitElement {
 
   /**
    * Seconds during which a confirmed stop can be taken back; nothing is sent to MX until they have passed
-   * (MX's stop is one-way). A stop still waiting when the page goes away is sent as the page closes.
+   * (MX's stop is one-way). The BFF holds the stop (up to the bank's own window) and sends it when due, whether or
+   * not the page is still open; a reload in the window shows the time left.
    */
   undoSeconds = 0;
 
@@ -240,7 +241,7 @@ export class ConsentManager extends LitElement {
   private loadingSaid = false;
 
   private client!: ApiClient;
-  /** The stops confirmed (undo window, offline queue): made with the stop dialog's chunk, on first use. */
+  /** The stops confirmed (undo window, outcome): made with the stop dialog's chunk, on first use or when one is pending. */
   private queue?: StopQueue;
   /** Where focus returns once the stop dialog closes. */
   private trigger?: HTMLElement;
@@ -296,7 +297,22 @@ export class ConsentManager extends LitElement {
     this.expired = false;
     // Nothing of the earlier session is kept: the page may have signed another customer in.
     this.client.forget();
-    return this.list.run();
+    this.queue?.drop();
+    return this.list.run().then(() => this.pendingStops());
+  }
+
+  /** The customer's stops the BFF still holds (a reload in the undo window): their countdown and Undo, from the stop chunk. */
+  private async pendingStops() {
+    if (!this.consents || this.expired) return;
+    const client = this.client;
+    try {
+      const stop = await parts.stop.get();
+      const found = await stop.ledger(client).outstanding();
+      if (client == this.client && (found.length || this.queue)) this.stopQueue(stop).adopt(found);
+    } catch (e) {
+      // A chunk that did not load is tried again by the first stop; what the ledger could not say, by the next load.
+      if (e instanceof ApiError) this.report(e);
+    }
   }
 
   /** The customer's connections and the changes confirmed in this visit, with times (what "Download" saves). */
@@ -374,7 +390,7 @@ export class ConsentManager extends LitElement {
         })),
       );
     // Once the list was painted (nothing below is worth delaying it for): the record below it, and the other parts and
-    // their words, so that a customer who goes offline can still stop sharing (the stops wait for the network). An
+    // their words, so that the first action on them answers at once. An
     // action that comes first loads its part itself (see `load`).
     if (this.view && !this.listShown) {
       this.listShown = true;
@@ -386,6 +402,7 @@ export class ConsentManager extends LitElement {
           return Promise.all([parts.record.get(), parts.stop.get(), parts.review.get(), this.extras(), this.partWords()]);
         }),
       );
+      this.wait(painted.then(() => this.pendingStops()));
     }
   }
 
@@ -619,7 +636,13 @@ export class ConsentManager extends LitElement {
     const trigger = e.currentTarget as HTMLElement;
     const stop = await this.load(parts.stop, cs.length > 1 ? 'stop-all-button' : keys.stop(cs[0]!));
     if (!stop) return;
-    this.queue ??= new stop.StopQueue(this, {
+    this.stopQueue(stop);
+    this.trigger = trigger;
+    this.stopping = { cs, fraud };
+  };
+
+  private stopQueue(stop: NonNullable<typeof parts.stop.value>) {
+    return (this.queue ??= new stop.StopQueue(this, {
       client: () => this.client,
       words: () => this.t,
       byId: this.byId,
@@ -641,10 +664,8 @@ export class ConsentManager extends LitElement {
       },
       reload: () => this.list.run(),
       focus: (target) => this.focusOn(target),
-    });
-    this.trigger = trigger;
-    this.stopping = { cs, fraud };
-  };
+    }));
+  }
 
   private dialogClosed(confirmed: boolean) {
     const s = this.stopping;
@@ -716,9 +737,9 @@ export class ConsentManager extends LitElement {
     else this.focus();
   }
 
-  /** Back from the back/forward cache: whatever was sent on the way out (see StopQueue) is now known upstream. */
+  /** Back from the back/forward cache: the list and the stops the BFF holds may have moved on meanwhile. */
   private onPageShow = (e: PageTransitionEvent) => {
-    if (e.persisted) this.list.run();
+    if (e.persisted) this.list.run().then(() => this.pendingStops());
   };
 
   private async retry() {
@@ -981,8 +1002,6 @@ export class ConsentManager extends LitElement {
       .held=${q.held.filter((h) => h.ids.length > 1)}
       .level=${this.level}
       .run=${q.run}
-      .queue=${q.queue}
-      .consents=${this.consents ?? []}
       .reported=${q.reported}
       .fraudHref=${this.fraudHref}
       .strings=${this.t}

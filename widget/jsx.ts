@@ -16,7 +16,8 @@ export interface ConsentManagerAttributes {
   theme?: string;
   /**
    * Seconds during which a confirmed stop can be taken back; nothing is sent to MX until they have passed (MX's stop is
-   * one-way). A stop still waiting when the page goes away is sent as the page closes.
+   * one-way). The BFF holds the stop (up to the bank's own window) and sends it when due, whether or not the page is
+   * still open; a reload in the window shows the time left.
    */
   'undo-seconds'?: ConsentManager['undoSeconds'];
   /** Days without access after which an app is marked as forgotten and offered for review; 0 turns it off. */

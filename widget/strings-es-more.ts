@@ -19,7 +19,6 @@ export const es: typeof more = {
   undoIn: 'Se dejará de compartir con {app} en {s} s.',
   undoHint: 'Se dejará de compartir con {app} en {s} segundos. Hasta entonces puedes deshacerlo.',
   undone: 'Sigues compartiendo con {app}.',
-  offline: 'No tienes conexión. Se dejará de compartir en cuanto vuelvas a estar en línea.',
   apps: '{n} aplicaciones',
   stopAllTitle: '¿Dejar de compartir con las {n} aplicaciones?',
   stopAllCheck: 'Antes de hacerlo, consulta con cada aplicación si su servicio se verá afectado.',
@@ -55,4 +54,7 @@ export const es: typeof more = {
   INVESTMENTS: 'Inversiones y su actividad',
   CUSTOMER_CONTACT: 'Tu nombre, dirección, número de teléfono y correo electrónico',
   CUSTOMER_PERSONAL: 'Datos personales, como tu fecha de nacimiento',
+  // Detenciones que guarda el registro de consentimientos del BFF (issue 13).
+  stopRetrying: 'Tu banco aún no pudo comunicarse con {app}. Seguirá intentándolo y dejará de compartir en cuanto pueda, aunque salgas de esta página.',
+  undoFailed: 'No se pudo contactar a tu banco para deshacer la detención de {app}. Inténtalo de nuevo.',
 };

@@ -23,7 +23,6 @@ export const more = {
   undoIn: 'Sharing with {app} stops in {s} s.',
   undoHint: 'Sharing with {app} will stop in {s} seconds. You can undo it until then.',
   undone: 'You are still sharing with {app}.',
-  offline: 'You are offline. Sharing will stop as soon as you are back online.',
   apps: '{n} apps',
   stopAllTitle: 'Stop sharing with all {n} apps?',
   stopAllCheck: 'Before you stop, check with each app whether its service to you will be affected.',
@@ -59,4 +58,7 @@ export const more = {
   INVESTMENTS: 'Investment holdings and activity',
   CUSTOMER_CONTACT: 'Your name, address, phone number and email',
   CUSTOMER_PERSONAL: 'Personal details, such as your date of birth',
+  // Stops held by the BFF's consent ledger (issue 13).
+  stopRetrying: 'Your bank could not reach {app} yet. It keeps trying and will stop sharing as soon as it can, even if you leave this page.',
+  undoFailed: 'Your bank could not be reached to undo stopping sharing with {app}. Please try again.',
 };

@@ -117,8 +117,9 @@ describe('faults, seen from Chromium', () => {
       assert.equal(consent(app.id).auto_enable_future_accounts, !app.auto_enable_future_accounts);
       assert.equal(stats().auto_share, 2);
 
-      // Stop sharing, lost twice: the widget's third attempt gets through (3 PUTs) in either mode, the BFF
-      // repeating nothing. Stopping is one-way, so the repeats leave the first `revoked_at` in place.
+      // Stop sharing, lost twice: the widget posts it to the BFF's ledger (either mode), whose worker retries it
+      // with backoff; the third attempt gets its answer (3 PUTs). Stopping is one-way, so the repeats leave the
+      // first `revoked_at` in place.
       const lost = 2;
       demo.sandbox!.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: lost });
       await stopThroughDialog(page, app);
@@ -230,6 +231,9 @@ describe('faults, seen from Chromium', () => {
     const page = await dashboard('direct');
     // This page handles the event itself (the demo's redirect is held back), so the widget's own message shows.
     await page.evaluate(`window.addEventListener('consent-session-expired', (e) => e.stopPropagation(), true)`);
+    // The widget's read of pending stops after its first paint answered while signed in: the customer's click is
+    // what meets the ended session.
+    await eventually(() => page.evaluate(`performance.getEntriesByType('resource').some((e) => e.name.includes('/consent/changes'))`), Boolean, 'pending stops read');
     await context!.request.post(`${demo.url}/demo/logout`, { headers: { accept: 'application/json' } });
     // The widget's in-memory MX token expires; getting another one needs the session, which is gone.
     demo.sandbox!.clock.advance(301);

@@ -271,6 +271,26 @@ for (const backend of BACKENDS) {
       assert.equal(revokes(DEMO_CUSTOMERS.many50), 1);
     });
 
+    it('stop_all_naming_consent_ids_stops_only_those_open_apps_in_one_request', async () => {
+      const customer = await loggedIn('alex');
+      const named = ['Fernpay', 'Quillfile Tax'].map((n) => consentOf(DEMO_CUSTOMERS.alex, n).id);
+      const res = await customer.request('POST', '/consent/stop-all', { json: { consent_ids: named } });
+      assert.equal(res.status, 202);
+      const batch = (await res.json()) as StopAllProgress;
+      assert.deepEqual(batch.changes.map((c) => c.consent_id).sort(), [...named].sort());
+      const done = await waitFor('the batch to finish', async () => {
+        const p = (await (await customer.request('GET', `/consent/stop-all/${batch.batch_id}`)).json()) as StopAllProgress;
+        return p.done ? p : undefined;
+      });
+      assert.equal(done.counts.applied, 2);
+      assert.equal(revokes(DEMO_CUSTOMERS.alex), 2);
+      const stopped = stack.mx.sandbox.consents(DEMO_CUSTOMERS.alex).filter((c) => c.revoked_at).map((c) => c.id);
+      assert.ok(named.every((id) => stopped.includes(id)) && stopped.length === named.length + 2, 'only the named ones newly stopped (alex has 2 stopped already)');
+      const bad = await customer.request('POST', '/consent/stop-all', { json: { consent_ids: ['../x'] } });
+      assert.equal(bad.status, 400);
+      assert.equal(revokes(DEMO_CUSTOMERS.alex), 2, 'bad input changes nothing');
+    });
+
     it('history_spans_two_logins_and_a_retried_account_change_is_applied_once', async () => {
       const sam = await loggedIn('sam');
       const consent = consentOf(DEMO_CUSTOMERS.sam, 'Ledgerleaf Budget');

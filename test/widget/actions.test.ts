@@ -111,9 +111,10 @@ describe('consent-manager actions against the sandbox', () => {
         expect(events.counts()).to.include({ 'consent-change': 1, 'consent-error': 0 }, 'the retry of the absolute value succeeded');
       });
 
-      it('keeps the app when stopping fails, and says so', async () => {
+      it('keeps the app when MX refuses the stop for good, and says so', async () => {
         const el = await mount({ mode });
-        await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
+        // A 4xx: the BFF's ledger does not retry it (a 5xx it retries until MX is back: see stop-flow.test.ts).
+        await setFaults({ endpoint: 'revoke', kind: 'error', status: 400 });
         await confirmStop(el, 'Fernpay');
         await waitUntil(() => statusText(el).includes('could not be stopped'), 'failure announced', { timeout: 5000 });
         await settled(el);

@@ -67,7 +67,8 @@ describe('outcomes beside the action (issue 14 item 3)', () => {
 
   it('shows a stop that failed at the app’s own Stop button, as an alert', async () => {
     const el = await mount();
-    await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
+    // Refused for good (a 5xx the BFF's ledger retries until MX is back).
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 400 });
     control(el, 'Stop sharing with Harborline Lending').click();
     await confirmDialog(el);
     await waitUntil(() => $(el, '[part~="outcome"][role="alert"]'), 'failure at the card', { timeout: 8000 });

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/define.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
 import type { ConsentBeforeStopDetail } from '../../widget/events.js';
-import { $, $$, card, confirmDialog, control, focused, login, logout, mount, openDialog, recordEvents, resetSandbox, settled, stats, statusText, watchFetches } from './support.js';
+import { $, $$, card, confirmDialog, control, focused, login, logout, mount, openDialog, recordEvents, resetSandbox, setFaults, settled, stats, statusText, watchFetches } from './support.js';
 
 const press = (key: string) => sendKeys({ press: key });
 
@@ -155,7 +155,8 @@ describe('stopping sharing', () => {
     control(el, 'Stop sharing with Fernpay').click();
     await confirmDialog(el);
     const said = 'Your bank needs you to confirm it is you before sharing with Fernpay stops. Please confirm, then try again.';
-    await waitUntil(() => statusText(el) == said, 'the customer is told what the bank needs');
+    // The playground's strict BFF opens its embedded ledger on first use: a second or so on a busy machine.
+    await waitUntil(() => statusText(el) == said, 'the customer is told what the bank needs', { timeout: 5000 });
     await settled(el);
     expect(events.seen['consent-error']!.map((e) => (e as CustomEvent<{ code: string }>).detail.code)).to.deep.equal(['step_up_required']);
     expect(events.counts()['consent-session-expired']).to.equal(0, 'the session stands');
@@ -163,6 +164,41 @@ describe('stopping sharing', () => {
     expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
     expect((await stats()).revoke).to.equal(0);
     expect(control(el, 'Stop sharing with Fernpay').getAttribute('aria-disabled')).to.equal('false', 'the customer can try again');
+  });
+
+  it('direct mode posts the confirmed stop to the BFF, not to MX, and shows it stopped once the BFF applied it', async () => {
+    await login('alex');
+    const fetches = watchFetches();
+    restoreFetch = fetches.restore;
+    const el = await mount({ mode: 'direct' });
+    control(el, 'Stop sharing with Fernpay').click();
+    await confirmDialog(el);
+    await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'stopped');
+    await settled(el);
+    expect(fetches.stops()).to.deep.equal(['POST /consent/stops']);
+    expect(fetches.started.filter((r) => r.includes('disable_app_sharing'))).to.deep.equal([], 'no stop from the browser to MX');
+    expect(fetches.started.filter((r) => r.startsWith('GET /consent/changes/'))).to.not.be.empty;
+    expect(statusText(el)).to.equal('You stopped sharing with Fernpay.');
+    expect((await stats()).revoke).to.equal(1);
+    expect(events.counts()).to.include({ 'consent-stop': 1, 'consent-error': 0 });
+  });
+
+  it('with MX down when the stop is due, says the bank keeps trying, then shows it stopped once MX is back', async function () {
+    this.timeout(20_000);
+    await login('alex');
+    const el = await mount();
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 503 });
+    control(el, 'Stop sharing with Fernpay').click();
+    await confirmDialog(el);
+    const said = 'Your bank could not reach Fernpay yet. It keeps trying and will stop sharing as soon as it can, even if you leave this page.';
+    await waitUntil(() => statusText(el) == said, 'the customer is told the bank keeps trying', { timeout: 6000 });
+    expect(card(el, 'Fernpay').querySelector('[part~="badge"]')!.textContent).to.equal('Stopping…');
+    expect(events.counts()['consent-error']).to.equal(0);
+    await setFaults([]);
+    await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'stopped once MX is back', { timeout: 12_000 });
+    await settled(el);
+    expect(statusText(el)).to.equal('You stopped sharing with Fernpay.');
+    expect(events.counts()['consent-stop']).to.equal(1);
   });
 
   it('sends nothing when the customer cancels', async () => {

@@ -5,7 +5,7 @@
  */
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import type { ConsentManager } from '../../widget/consent-manager.js';
-import type { Consent, ConsentMode } from '../../contract/consent.js';
+import type { ChangeRecord, Consent, ConsentMode } from '../../contract/consent.js';
 
 export const MODES: ConsentMode[] = ['proxy', 'direct'];
 
@@ -54,6 +54,23 @@ export interface Stats {
 }
 export const stats = (): Promise<Stats> => call('GET', '/mx/__sandbox/stats');
 export const advanceClock = (seconds: number) => call('POST', '/mx/__sandbox/clock', { advance_seconds: seconds });
+
+/** The sandbox's log of the requests MX received (newest last). */
+export const sandboxRequests = (): Promise<Array<{ method: string; path: string }>> => call('GET', '/mx/__sandbox/requests');
+/** The `disable_app_sharing` requests MX received for this consent. */
+export const revokesOf = async (consentId: string) =>
+  (await sandboxRequests()).filter((r) => r.path.endsWith(`/${consentId}/disable_app_sharing`));
+
+/** A read of the BFF's own routes as the logged-in customer, past the widget. */
+async function bffGet<T>(path: string): Promise<T> {
+  const res = await fetch(`/consent${path}`, { headers: { 'X-CSRF': '1' }, credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return res.json();
+}
+/** The customer's change in the BFF's ledger. */
+export const ledgerChange = async (id: string) => (await bffGet<{ change: ChangeRecord }>(`/changes/${id}`)).change;
+/** The customer's stops the BFF's ledger holds, newest first. */
+export const ledgerStops = async () => (await bffGet<{ changes: ChangeRecord[] }>('/changes?limit=200')).changes.filter((c) => c.action == 'stop');
 
 /** The customer's consents as the upstream holds them now, read past the widget (proxy route). */
 export async function upstreamConsents(): Promise<Consent[]> {
@@ -177,7 +194,8 @@ export function watchFetches() {
   return {
     started,
     headers,
-    stops: () => started.filter((r) => r.startsWith('PUT ') && r.endsWith('/disable_app_sharing')),
+    /** Stops the widget recorded with the BFF's ledger (one app's, or several in one request). */
+    stops: () => started.filter((r) => r == 'POST /consent/stops' || r == 'POST /consent/stop-all'),
     restore: () => void (window.fetch = original),
   };
 }

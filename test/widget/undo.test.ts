@@ -1,7 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { createApiClient } from '../../widget/api-client.js';
-import { $, $$, card, confirmDialog, control, focused, login, logout, mount, MODES, resetSandbox, settled, sleep, stats, statusText, upstreamConsents, asAlexRecordingEvents, watchFetches } from './support.js';
+import { $, $$, card, confirmDialog, control, focused, ledgerChange, ledgerStops, mount, MODES, revokesOf, settled, stats, statusText, upstreamConsents, asAlexRecordingEvents, watchFetches } from './support.js';
 
 const upstreamApp = async (name: string) => (await upstreamConsents()).find((c) => c.application_name == name)!;
 
@@ -49,20 +48,22 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
       await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'undo announced');
       expect($(el, '[part~="undo"]')).to.equal(null);
       expect(focused(el)?.textContent).to.equal('Harborline Lending', 'focus on the app kept');
+      expect(fetches.started.filter((r) => r.startsWith('DELETE /consent/stops/'))).to.have.length(1, 'one cancel to the BFF');
+      const [undone] = await ledgerStops();
+      expect(undone!.state).to.equal('cancelled', 'the BFF cancelled it before its due time');
       // A stop confirmed after the undo, with a window as long, ends after the undone one would have: once it has
       // landed, the undone stop's time to be sent is past.
       control(el, 'Stop sharing with Quillfile Tax').click();
       await confirmDialog(el);
       await waitUntil(() => card(el, 'Quillfile Tax').closest('.history'), 'the later stop landed', { timeout: 5000 });
       await settled(el);
-      expect(fetches.stops().length).to.equal(1, fetches.stops().join());
+      expect(fetches.stops().length).to.equal(2, fetches.stops().join());
       expect((await stats()).revoke).to.equal(1);
-      expect((await upstreamApp('Harborline Lending')).revoked_at).to.equal(null);
+      const harborline = await upstreamApp('Harborline Lending');
+      expect(harborline.revoked_at).to.equal(null);
+      expect(await revokesOf(harborline.id)).to.deep.equal([], 'no stop of the undone app reached MX');
       expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Sharing');
       expect(events.counts()['consent-stop']).to.equal(1);
-      // Leaving sends every stop still held, at once: there is none.
-      el.remove();
-      expect(fetches.stops().length).to.equal(1, 'an undone stop is not sent when the element leaves');
     } finally {
       fetches.restore();
     }
@@ -84,62 +85,68 @@ describe('undoing "Stop sharing" (undo-seconds)', () => {
   });
 
   for (const mode of MODES) {
-    it(`sends a stop still in its window when the element leaves the page (${mode} mode)`, async () => {
-      const el = await mount({ mode, props: { undoSeconds: 30 } });
+    it(`the BFF carries out a stop still in its window after the element leaves the page, once (${mode} mode)`, async () => {
+      const el = await mount({ mode, props: { undoSeconds: 2 } });
       control(el, 'Stop sharing with Quillfile Tax').click();
       await confirmDialog(el);
       await waitUntil(() => $(el, '[part~="undo"]'), 'window open');
-      await sleep(100);
       el.remove();
-      await waitUntil(async () => (await upstreamApp('Quillfile Tax')).revoked_at, 'stopped upstream', { timeout: 4000 });
+      const quillfile = await upstreamApp('Quillfile Tax');
+      expect(quillfile.revoked_at).to.equal(null, 'nothing sent during the window');
+      const [stop] = await ledgerStops();
+      await waitUntil(async () => (await ledgerChange(stop!.id)).state == 'applied', 'applied by the BFF when due', { timeout: 8000 });
+      expect((await upstreamApp('Quillfile Tax')).revoked_at).to.be.a('string');
+      expect(await revokesOf(quillfile.id)).to.have.length(1);
       expect((await stats()).revoke).to.equal(1);
     });
   }
 
-  it('an online event with nothing waiting sends nothing', async () => {
-    const el = await mount({ props: { undoSeconds: 1 } });
+  it('a countdown survives a reload: the time left runs from the BFF’s due time, and Undo still cancels with nothing reaching MX', async function () {
+    this.timeout(20_000);
+    const first = await mount({ props: { undoSeconds: 8 } });
+    control(first, 'Stop sharing with Harborline Lending').click();
+    await confirmDialog(first);
+    await waitUntil(() => $(first, '[part~="undo"]'), 'window open');
+    const [stop] = await ledgerStops();
+    const due = Date.parse(stop!.due_at);
+    // The page goes away and comes back (a new element, a new client: nothing kept in the browser).
+    first.remove();
+    await waitUntil(() => Date.now() > due - 6000, 'two seconds of the window gone', { timeout: 4000, interval: 50 });
     const fetches = watchFetches();
     try {
-      // The `online` handler sends what waits right away, synchronously up to `fetch`: there is nothing.
-      window.dispatchEvent(new Event('online'));
-      await settled(el);
-      expect(fetches.started).to.deep.equal([]);
+      const el = await mount({ props: { undoSeconds: 8 } });
+      await waitUntil(() => $(el, '[part~="undo"]'), 'the countdown is back after the reload', { timeout: 5000 });
+      expect(fetches.started).to.include('GET /consent/changes');
+      const left = Number(/stops in (\d+) s/.exec($(el, '[part~="undo"]')!.textContent!)![1]);
+      const expected = Math.ceil((due - Date.now()) / 1000);
+      expect(left).to.be.within(expected - 1, expected + 1, 'seconds left from due_at, not a fresh window');
+      expect(left).to.be.below(8);
+      expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Stopping…');
+      $<HTMLButtonElement>(el, '[part~="undo-button"]')!.click();
+      await waitUntil(() => statusText(el) == 'You are still sharing with Harborline Lending.', 'undo announced');
+      expect(fetches.started).to.include(`DELETE /consent/stops/${stop!.id}`);
+      expect((await ledgerChange(stop!.id)).state).to.equal('cancelled');
+      expect(await revokesOf(stop!.consent_id)).to.deep.equal([], 'nothing reached MX');
       expect((await stats()).revoke).to.equal(0);
+      expect(card(el, 'Harborline Lending').querySelector('[part~="badge"]')!.textContent).to.equal('Sharing');
     } finally {
       fetches.restore();
     }
   });
-});
 
-describe('the api client’s beacon (a stop sent as the page goes away)', () => {
-  beforeEach(async () => {
-    await resetSandbox();
-    await login('alex');
-  });
-  afterEach(async () => {
-    await logout();
-  });
-
-  it('proxy mode sends with the session; direct mode only with a token it armed beforehand', async () => {
-    const id = async (name: string) => (await upstreamApp(name)).id;
-
-    const direct = createApiClient({ bff: '/consent', mode: 'direct' });
-    const fernpay = await id('Fernpay');
-    const fetches = watchFetches();
-    try {
-      // A beacon is sent, or not, before beacon() returns.
-      direct.beacon(fernpay);
-      expect(fetches.started).to.deep.equal([], 'no token at hand, nothing sent');
-    } finally {
-      fetches.restore();
-    }
-    expect((await stats()).revoke).to.equal(0);
-    await direct.arm();
-    direct.beacon(await id('Fernpay'));
-    await waitUntil(async () => (await upstreamApp('Fernpay')).revoked_at, 'direct beacon landed', { timeout: 3000 });
-
-    createApiClient({ bff: '/consent/', mode: 'proxy' }).beacon(await id('Quillfile Tax'));
-    await waitUntil(async () => (await upstreamApp('Quillfile Tax')).revoked_at, 'proxy beacon landed', { timeout: 3000 });
-    expect((await stats()).revoke).to.equal(2);
+  it('a stop found pending after a reload shows as stopped once the BFF carried it out', async function () {
+    this.timeout(20_000);
+    const first = await mount({ props: { undoSeconds: 2 } });
+    control(first, 'Stop sharing with Fernpay').click();
+    await confirmDialog(first);
+    await waitUntil(() => $(first, '[part~="undo"]'), 'window open');
+    first.remove();
+    const el = await mount();
+    await waitUntil(() => $(el, '[part~="undo"]'), 'the countdown is back', { timeout: 5000 });
+    await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'shown stopped once due', { timeout: 8000 });
+    await settled(el);
+    expect(statusText(el)).to.equal('You stopped sharing with Fernpay.');
+    expect(card(el, 'Fernpay').querySelector('[part~="badge"]')!.textContent).to.equal('Stopped');
+    expect((await stats()).revoke).to.equal(1);
   });
 });

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../widget/define.js';
-import { $, card, confirmDialog, control, focused, mount, settled, setFaults, stats, asAlexRecordingEvents, openDialog } from './support.js';
+import { $, card, confirmDialog, control, focused, mount, settled, setFaults, stats, statusText, asAlexRecordingEvents, openDialog } from './support.js';
 
 describe('"I don’t recognize this app"', () => {
   const events = asAlexRecordingEvents();
@@ -34,9 +34,10 @@ describe('"I don’t recognize this app"', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('still hands over to the fraud flow when the stop fails, and never links to an unsafe URL', async () => {
+  it('still hands over to the fraud flow when MX refuses the stop, and never links to an unsafe URL', async () => {
     const el = await mount({ props: { fraudHref: 'javascript:alert(1)' } });
-    await setFaults({ endpoint: 'revoke', kind: 'error', status: 500 });
+    // A refusal for good (4xx): the BFF's ledger marks the stop failed.
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 400 });
     control(el, 'I don’t recognize this app: Fernpay').click();
     await confirmDialog(el);
     await waitUntil(() => events.seen['consent-unrecognized'].length == 1, 'event fired', { timeout: 6000 });
@@ -45,5 +46,19 @@ describe('"I don’t recognize this app"', () => {
     expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
     expect($(el, '[part~="fraud"]')).to.equal(null);
     expect(events.counts()['consent-error']).to.equal(1);
+  });
+
+  it('hands over to the fraud flow at once while MX is down, and says the bank keeps trying', async () => {
+    const el = await mount({ props: { fraudHref: '/bank/report-fraud' } });
+    await setFaults({ endpoint: 'revoke', kind: 'error', status: 503 });
+    control(el, 'I don’t recognize this app: Fernpay').click();
+    await confirmDialog(el);
+    await waitUntil(() => events.seen['consent-unrecognized'].length == 1, 'event fired', { timeout: 6000 });
+    expect(events.seen['consent-unrecognized'][0]!.detail.stopped).to.equal(false);
+    expect(statusText(el)).to.contain('It keeps trying');
+    expect(events.counts()['consent-error']).to.equal(0, 'not a failure: the BFF keeps the stop');
+    await setFaults([]);
+    await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'stopped once MX answers', { timeout: 10_000 });
+    expect(events.counts()['consent-stop']).to.equal(1);
   });
 });

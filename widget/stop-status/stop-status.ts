@@ -12,8 +12,8 @@ import { appName } from '../format.js';
 
 /**
  * Where the confirmed stops stand, above `<consent-manager>`'s list: a bar per stop waiting out its undo window (its
- * countdown and its Undo), the progress of "stop sharing with every app" (each app's state, and a retry of the failed
- * ones), and the link to the bank's fraud report after an app the customer did not recognize. A part of
+ * countdown to the BFF's due time, and its Undo), the progress of "stop sharing with every app" (each app's state by
+ * name as the BFF's ledger reports it, and a retry of the failed ones), and the link to the bank's fraud report after an app the customer did not recognize. A part of
  * `<consent-manager>`, which passes its stop queue's state down; the customer's choices come up as events.
  *
  * @tag consent-stop-status
@@ -36,14 +36,8 @@ export class ConsentStopStatus extends LitElement {
   /** The stops waiting out their undo window. */
   @property({ attribute: false }) held: Hold[] = [];
 
-  /** The stops sent since the queue was last empty. */
+  /** The progress of a stop of several apps, as the BFF's ledger reports it. */
   @property({ attribute: false }) run?: Run;
-
-  /** The ids whose stop is due and not yet answered; the first is on its way. */
-  @property({ attribute: false }) queue: string[] = [];
-
-  /** The customer's apps, for their names. */
-  @property({ attribute: false }) consents: Consent[] = [];
 
   /** The app not recognized whose stop was answered. */
   @property({ attribute: false }) reported?: Consent;
@@ -68,10 +62,10 @@ export class ConsentStopStatus extends LitElement {
   }
 
   private progress(t: Strings) {
-    const { run, queue } = this;
+    const { run } = this;
     if (!run || run.ids.length < 2) return nothing;
-    const { ids, done, failed } = run;
-    const name = (id: string) => this.consents.find((c) => c.id == id)?.application_name;
+    const { ids, done, failed, sending, names } = run;
+    const over = done.length + failed.length == ids.length;
     return html`<section class="notice" part="progress" aria-labelledby="progress-title">
       <h2 id="progress-title" aria-level=${this.level}>${t.stopAll}</h2>
       <progress max=${ids.length} .value=${done.length} aria-label=${fill(t.progress, { done: done.length, n: ids.length })}></progress>
@@ -79,12 +73,12 @@ export class ConsentStopStatus extends LitElement {
         ${ids.map(
           (id) =>
             html`<li class="row">
-              <span class="grow">${name(id)}</span>
-              ${done.includes(id) ? t.stopped : failed.includes(id) ? t.notStopped : id == queue[0] ? t.stopping : t.waiting}
+              <span class="grow">${names[id]}</span>
+              ${done.includes(id) ? t.stopped : failed.includes(id) ? t.notStopped : sending.includes(id) ? t.stopping : t.waiting}
             </li>`,
         )}
       </ul>
-      ${failed.length && !queue.length
+      ${failed.length && over
         ? html`<button type="button" class="btn" part="button" @click=${() => emitPart(this, 'consent-retry')}>${t.retry}</button>`
         : nothing}
     </section>`;

@@ -5,9 +5,11 @@ import { consent, listen } from './fixtures.js';
 
 const EVENTS = ['consent-undo', 'consent-retry'];
 const apps = [consent('c1', 'Fernpay'), consent('c2', 'Ledgerleaf Budget')];
+/** The apps' names as the BFF's ledger reports them with a batch's progress. */
+const names = { c1: 'Fernpay', c2: 'Ledgerleaf Budget' };
 
 async function mount(props: Partial<ConsentStopStatus> = {}) {
-  const el = await fixture<ConsentStopStatus>(html`<consent-stop-status .consents=${apps}></consent-stop-status>`);
+  const el = await fixture<ConsentStopStatus>(html`<consent-stop-status></consent-stop-status>`);
   Object.assign(el, props);
   await el.updateComplete;
   return el;
@@ -38,13 +40,12 @@ describe('<consent-stop-status>', () => {
     expect(events.seen[0]!.composed).to.equal(false);
   });
 
-  it('shows the progress of stopping every app, and a retry of the failed ones once done, accessibly', async () => {
-    const el = await mount({ run: { ids: ['c1', 'c2'], done: ['c1'], failed: [] }, queue: ['c2'] });
-    expect(part(el, 'progress')!.textContent).to.contain('Fernpay').and.to.contain('Stopping…');
+  it('shows the progress of stopping every app by name, and a retry of the failed ones once done, accessibly', async () => {
+    const el = await mount({ run: { ids: ['c1', 'c2'], done: ['c1'], failed: [], sending: ['c2'], names } });
+    expect(part(el, 'progress')!.textContent).to.contain('Ledgerleaf Budget').and.to.contain('Stopping…');
     expect(part(el, 'button')).to.equal(null, 'no retry while one is on its way');
     await expect(el).to.be.accessible();
-    el.run = { ids: ['c1', 'c2'], done: ['c1'], failed: ['c2'] };
-    el.queue = [];
+    el.run = { ids: ['c1', 'c2'], done: ['c1'], failed: ['c2'], sending: [], names };
     await el.updateComplete;
     expect(part(el, 'progress')!.textContent).to.contain('Not stopped');
     await expect(el).to.be.accessible();
@@ -66,7 +67,7 @@ describe('<consent-stop-status>', () => {
   it('fires nothing when its state changes from script', async () => {
     const el = await mount({ held: [{ ids: ['c1'], until: Date.now() + 5000, label: 'Fernpay' }] });
     el.held = [];
-    el.run = { ids: ['c1', 'c2'], done: [], failed: ['c1', 'c2'] };
+    el.run = { ids: ['c1', 'c2'], done: [], failed: ['c1', 'c2'], sending: [], names };
     await el.updateComplete;
     expect(events.types()).to.deep.equal([]);
   });
