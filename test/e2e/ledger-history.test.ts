@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { ChangeRecord } from '../../contract/consent.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestDemo, type TestDemo } from '../support/demo.js';
@@ -24,7 +25,7 @@ async function confirmStop(page: Page, consentId: string, undoSeconds: number): 
         headers: { 'Content-Type': 'application/json', 'X-CSRF': '1' },
         body: JSON.stringify({ consent_id: id, undo_seconds: seconds }),
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as { change: { id: string; state: string; due_at: string } } };
     },
     [consentId, undoSeconds] as const,
   );
@@ -35,6 +36,13 @@ async function confirmStop(page: Page, consentId: string, undoSeconds: number): 
 async function logOut(page: Page, base: string) {
   await Promise.all([page.waitForURL(`${base}/login`), page.getByRole('button', { name: /log out/i }).click()]);
 }
+
+// Runs in the page (the tests' tsconfig has no DOM types): the focused element through the shadow roots, by its part.
+const FOCUSED = `(() => {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el?.getAttribute('part') ?? el?.tagName ?? null;
+})()`;
 
 const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
@@ -74,22 +82,18 @@ describe('the customer’s history and the truth after a stop carried out while 
       assert.equal(await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).count(), 1, 'shown as stopped');
       const said = await eventually(async () => text(await page.locator(AWAY).textContent()), (s) => s !== '', 'the notice');
       assert.match(said, new RegExp(`^Sharing with ${app.application_name} stopped on [A-Z][a-z]+ \\d{1,2} at \\d{1,2}:\\d\\d [AP]M, after you left\\.$`));
-      const active = await page.evaluate(() => {
-        let el: Element | null = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.getAttribute('part') ?? el?.tagName ?? null;
-      });
+      const active = await page.evaluate(FOCUSED);
       assert.ok(!String(active).includes('dismiss'), `focus is not taken (on ${active})`);
       // Told: the BFF marks it seen once it was on screen.
       const row = await eventually(
-        () => page.evaluate(async (id) => (await (await fetch(`/consent/changes/${id}`, { headers: { 'X-CSRF': '1' } })).json()).change, stop.id),
+        () => page.evaluate(async (id) => ((await (await fetch(`/consent/changes/${id}`, { headers: { 'X-CSRF': '1' } })).json()) as { change: ChangeRecord }).change, stop.id),
         (c) => c.seen === true,
         'the BFF was told the outcome was said',
       );
       assert.equal(row.state, 'applied');
-      assert.ok(Date.parse(row.applied_at) >= Date.parse(row.due_at), 'carried out when due, not before');
-      assert.ok(Date.parse(row.applied_at) > left, 'and after the customer left');
-      console.log(`# stop due ${row.due_at}, applied ${row.applied_at}: ${Date.parse(row.applied_at) - Date.parse(row.due_at)} ms after due`);
+      assert.ok(Date.parse(row.applied_at!) >= Date.parse(row.due_at), 'carried out when due, not before');
+      assert.ok(Date.parse(row.applied_at!) > left, 'and after the customer left');
+      console.log(`# stop due ${row.due_at}, applied ${row.applied_at}: ${Date.parse(row.applied_at!) - Date.parse(row.due_at)} ms after due`);
 
       await page.reload();
       await showsTruth(page, truth);
