@@ -42,7 +42,7 @@ const lines = (el: ConsentManager) =>
   [...record(el).querySelectorAll('.changes li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
 const notice = (el: ConsentManager) => $(el, '[part~="away"] [role="status"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 /** The record has read the history: the notice (read with it) has had its say. */
-const historyRead = (el: ConsentManager) => waitUntil(() => record(el)?.querySelector('.changes, p:not([aria-busy])') && !record(el).querySelector('[aria-busy="true"]'), 'history read', { timeout: 8000 });
+const historyRead = (el: ConsentManager) => waitUntil(() => record(el) && !record(el).querySelector('.loading'), 'history read', { timeout: 8000 });
 
 describe('the customer’s history and the "while you were away" notice', () => {
   beforeEach(async () => {

@@ -14,7 +14,9 @@ describe('the record (the customer’s history from the BFF’s ledger, print an
     await logout();
   });
 
-  it('lists each change just made, newest first, with what changed, its state and absolute times, and downloads connections and changes as JSON', async () => {
+  it('lists each change just made, newest first, with what changed, its state and absolute times, and downloads connections and changes as JSON', async function () {
+    // Three changes, a stop, an axe check and a download, on a machine that may be busy.
+    this.timeout(20_000);
     const el = await mount();
     const record = () => $(el, '[part~="receipt"]')!.shadowRoot!;
     const lines = () => [...record().querySelectorAll('.changes li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());

@@ -140,7 +140,7 @@ export class ConsentRecord extends LitElement {
   private entries(t: Strings) {
     const history = this.history?.changes;
     if (!history) {
-      return this.failed ? this.error(t) : html`<p class="muted" aria-busy="true">${t.changesLoading}</p>`;
+      return this.failed ? this.error(t) : html`<p class="muted loading">${t.changesLoading}</p>`;
     }
     const changes = changesOf(history, this.changes, this.direct, this.consents);
     const when = (iso: string) => html`<time datetime=${iso}>${formatDate(iso, this.locale, true)}</time>`;

@@ -39,7 +39,7 @@ function ledger(rows: ChangeRecord[], failures = 0) {
 async function mount(props: Partial<ConsentRecord> = {}) {
   const el = await fixture<ConsentRecord>(html`<consent-record .consents=${[consent('c1', 'Fernpay')]}></consent-record>`);
   Object.assign(el, { visit: { at: Date.now() }, ...props });
-  await waitUntil(() => !el.shadowRoot!.querySelector('[aria-busy="true"]'), 'history read');
+  await waitUntil(() => !el.shadowRoot!.querySelector('.loading'), 'history read');
   await el.updateComplete;
   return el;
 }
