@@ -74,5 +74,7 @@ export const es: typeof more = {
   awayStoppedN: 'Se dejó de compartir con {n} aplicaciones después de que saliste: {apps}.',
   awayFailed: 'No pudimos dejar de compartir con {app}, así que es posible que todavía vea tus datos. Inténtalo de nuevo o contáctanos.',
   awayFailedN: 'No pudimos dejar de compartir con {apps}, así que es posible que todavía vean tus datos. Inténtalo de nuevo o contáctanos.',
+  awayStoppedMany: 'Se dejó de compartir con {n} aplicaciones después de que saliste. Tu registro, más abajo, las enumera.',
+  awayFailedMany: 'No pudimos dejar de compartir con {n} aplicaciones, así que es posible que todavía vean tus datos. Tu registro, más abajo, las enumera. Inténtalo de nuevo o contáctanos.',
   dismiss: 'Descartar',
 };

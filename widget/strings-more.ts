@@ -78,5 +78,7 @@ export const more = {
   awayStoppedN: 'Sharing with {n} apps stopped after you left: {apps}.',
   awayFailed: 'We couldn’t stop sharing with {app}, so it may still see your data. Try again, or contact us.',
   awayFailedN: 'We couldn’t stop sharing with {apps}, so they may still see your data. Try again, or contact us.',
+  awayStoppedMany: 'Sharing with {n} apps stopped after you left. Your record below lists them.',
+  awayFailedMany: 'We couldn’t stop sharing with {n} apps, so they may still see your data. Your record below lists them. Try again, or contact us.',
   dismiss: 'Dismiss',
 };

@@ -8,6 +8,9 @@ import { controls } from '../styles.js';
 import { historyOf, type History, type Visit } from './history.js';
 import { awayStyles } from './record.styles.js';
 
+/** Above this many apps, a sentence gives their number and the record below names them. */
+const MANY = 5;
+
 /**
  * "While you were away": what happened to the customer's stops since they left, said once after they sign back in. A
  * stop carried out after they left (page closed, session ended in its undo window), or one that failed for good, in
@@ -88,8 +91,10 @@ export class ConsentAway extends LitElement {
           time: new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }).format(at),
         }),
       );
-    } else if (stopped.length) lines.push(fill(t.awayStoppedN, { n: stopped.length, apps: list(stopped.map(name)) }));
+    } else if (stopped.length > MANY) lines.push(fill(t.awayStoppedMany, { n: stopped.length }));
+    else if (stopped.length) lines.push(fill(t.awayStoppedN, { n: stopped.length, apps: list(stopped.map(name)) }));
     if (failed.length == 1) lines.push(fill(t.awayFailed, { app: name(failed[0]!) }));
+    else if (failed.length > MANY) lines.push(fill(t.awayFailedMany, { n: failed.length }));
     else if (failed.length) lines.push(fill(t.awayFailedN, { apps: list(failed.map(name)) }));
     return { lines, failed: failed.length > 0 };
   }
