@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { LedgerChange } from '@consent-manager/bff';
 import type { ChangeRecord } from '../../contract/consent.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 import { launchChromium } from '../support/browser.js';
@@ -49,8 +50,10 @@ const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 describe('the customer’s history and the truth after a stop carried out while they were away', () => {
   let browser: Browser;
   let demo: TestDemo;
+  /** Every change the BFF's worker settled. */
+  const settled: LedgerChange[] = [];
   before(async () => {
-    [browser, demo] = await Promise.all([launchChromium(), startTestDemo()]);
+    [browser, demo] = await Promise.all([launchChromium(), startTestDemo({ onSettled: (c) => settled.push(c) })]);
   });
   after(async () => {
     await browser?.close();
@@ -73,7 +76,10 @@ describe('the customer’s history and the truth after a stop carried out while 
       // The session ends inside the undo window; nothing in any browser holds the stop now.
       await logOut(page, demo.url);
       const left = Date.now();
-      await eventually(() => truth().find((c) => c.id === app.id)!.revoked_at, (at) => !!at, 'the BFF carried out the stop at MX', 20_000);
+      // Signed in again once the ledger settled it: what happened while nobody was there.
+      const done = await eventually(() => settled.find((c) => c.id === stop.id), (c) => !!c, 'the BFF carried out the stop', 20_000);
+      assert.equal(done!.state, 'applied');
+      assert.ok(truth().find((c) => c.id === app.id)!.revoked_at, 'MX has the app stopped');
       assert.equal(sandbox.stats().revoke, 1);
 
 

@@ -97,6 +97,8 @@ describe('the customer’s history and the "while you were away" notice', () => 
     // The BFF carries it out with nobody signed in: the sandbox sees the stop.
     await waitUntil(async () => (await stats()).revoke == 1, 'the stop reached MX', { timeout: 10_000, interval: 100 });
     await login('alex');
+    // Signed in once the ledger settled it: what happened while nobody was there.
+    await waitUntil(async () => (await change(stop.id)).state == 'applied', 'the ledger settled the stop', { timeout: 8000 });
 
     const el = await mount();
     expect(card(el, 'Fernpay').closest('.history'), 'Fernpay shown as stopped').to.exist;
@@ -118,10 +120,11 @@ describe('the customer’s history and the "while you were away" notice', () => 
 
   it('the notice can be dismissed; focus goes to the list, not the page', async function () {
     this.timeout(30_000);
-    await confirmStop('Fernpay', 1);
+    const stop = await confirmStop('Fernpay', 1);
     await logout();
     await waitUntil(async () => (await stats()).revoke == 1, 'the stop reached MX', { timeout: 10_000, interval: 100 });
     await login('alex');
+    await waitUntil(async () => (await change(stop.id)).state == 'applied', 'the ledger settled the stop', { timeout: 8000 });
     const el = await mount();
     await waitUntil(() => notice(el), 'the notice', { timeout: 8000 });
     const dismiss = $<HTMLButtonElement>(el, '[part~="dismiss-button"]')!;
