@@ -1,5 +1,5 @@
 import { consentPaths, CSRF_HEADER, IDEMPOTENCY_HEADER, readConsent, readConsents, STEP_UP_REQUIRED } from '@consent-manager/contract';
-import type { Consent, ConsentMode, TokenRequest, TokenResponse } from '@consent-manager/contract';
+import type { Consent, ConsentMode, HistoryAnswer, TokenRequest, TokenResponse } from '@consent-manager/contract';
 import { retry, retryBudget } from '@consent-manager/contract/retry';
 
 /** Why a call failed, in a form the widget can act on and a page can log. */
@@ -34,6 +34,10 @@ export interface ApiClient {
   bff(method: string, path: string, payload?: object, key?: string): Promise<unknown>;
   /** Drops all that belongs to the session so far (the held token, which session it was): `reload()` calls it. */
   forget(): void;
+  /** The customer's changes across visits, newest first, from the BFF's ledger (either mode: the session, never a token). */
+  changes(): Promise<HistoryAnswer>;
+  /** Tells the BFF these outcomes were shown to the customer, so they are not said again. */
+  seen(ids: string[]): Promise<unknown>;
 }
 
 export interface ApiClientOptions {
@@ -197,6 +201,16 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   // page is a secure context (https), where `randomUUID` exists.
   const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload, undefined, crypto.randomUUID()));
 
+  /** The BFF's own routes (its ledger), in either mode; retried like the rest (a read, and a mark that repeats harmlessly). */
+  const ledger = (method: string, path: string, payload?: object) =>
+    retry(
+      () =>
+        ended
+          ? end()
+          : http(`${bff}${path}`, { method, body: payload && JSON.stringify(payload), headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }).catch(fromBff),
+      { attempts, backoffMs, retryable: transient, budget },
+    );
+
   return {
     async list(signal) {
       const read = readConsents(await send('GET', consentPaths.list(), undefined, signal));
@@ -208,5 +222,11 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
     bff: (method, path, payload, key) => send(method, path, payload, undefined, key, true),
     forget,
+    async changes() {
+      const body = (await ledger('GET', '/changes?limit=200')) as HistoryAnswer;
+      if (!Array.isArray(body?.changes)) throw malformed();
+      return body;
+    },
+    seen: (ids) => ledger('POST', '/changes/seen', { ids }),
   };
 }

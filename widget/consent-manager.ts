@@ -5,7 +5,7 @@ import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './ap
 import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, unusedSince, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
 import { accountName, appName, localeOf, sortTime } from './format.js';
-import { receiptOf, type ConsentReceipt, type VisitChange } from './receipt.js';
+import type { ConsentReceipt, VisitChange } from './receipt.js';
 import type { FocusTarget, Hold, StopQueue } from './stop-queue.js';
 import { base, fill, stringsFor, type Strings } from './strings.js';
 import { styles } from './styles.js';
@@ -127,7 +127,9 @@ type Filter = 'all' | 'unused' | 'stopped';
  * @csspart fraud - The link to the bank's fraud report, after an app was not recognized.
  * @csspart search - The search field (more than five apps).
  * @csspart sort - The sort menu (more than five apps).
- * @csspart receipt - The record section: this visit's changes, print and download.
+ * @csspart receipt - The record section: the customer's changes across visits, print and download.
+ * @csspart away - The "while you were away" notice: stops carried out, or failed for good, since the customer left.
+ * @csspart dismiss-button - Its "Dismiss" button.
  * @csspart print-button - Its print button.
  * @csspart download-button - Its JSON download button.
  *
@@ -224,6 +226,8 @@ export class ConsentManager extends LitElement {
   private query = '';
   private sort = 'connected';
   private changes: VisitChange[] = [];
+  /** This visit, for the customer's history (the record, the "while you were away" notice): new when `reload()` runs. */
+  private visit = { at: Date.now() };
   /** The apps the stop dialog asks about, and whether because the customer did not recognize the app. */
   private stopping?: { cs: Consent[]; fraud: boolean };
   private reviewing?: { ids: string[]; i: number };
@@ -298,6 +302,7 @@ export class ConsentManager extends LitElement {
     // Nothing of the earlier session is kept: the page may have signed another customer in.
     this.client.forget();
     this.queue?.drop();
+    this.visit = { at: Date.now() };
     return this.list.run().then(() => this.pendingStops());
   }
 
@@ -315,9 +320,11 @@ export class ConsentManager extends LitElement {
     }
   }
 
-  /** The customer's connections and the changes confirmed in this visit, with times (what "Download" saves). */
-  receipt(): ConsentReceipt {
-    return receiptOf(this.consents ?? [], this.changes, this.seen);
+  /** The customer's connections and their changes across visits as the BFF holds them, with times (what "Download" saves). */
+  async receipt(): Promise<ConsentReceipt> {
+    const { receiptFor } = await parts.record.get();
+    const { client, visit, changes, seen } = this;
+    return receiptFor({ client, visit, consents: this.consents ?? [], changes, direct: this.mode == 'direct', seen });
   }
 
   /** What an app can see per the bank's directory, in the page's words; undefined when it does not say. */
@@ -499,7 +506,7 @@ export class ConsentManager extends LitElement {
   private isHeld = (id: string) => !!this.queue?.isHeld(id);
 
   /** Session expiry gets its own state and event; anything else becomes `consent-error`. */
-  private report(e: unknown) {
+  private report = (e: unknown) => {
     if (e instanceof ApiError && e.code == SESSION_EXPIRED) {
       // A question asked in the dialog no longer stands.
       if (this.stopping) this.dialogClosed(false);
@@ -514,7 +521,7 @@ export class ConsentManager extends LitElement {
       message: e instanceof Error ? e.message : String(e),
     });
     return true;
-  }
+  };
 
   /** Keeps what the customer changed in this visit, for the record and its download. */
   private log(c: Consent, change: ConsentChange | { kind: 'stop' }) {
@@ -523,6 +530,7 @@ export class ConsentManager extends LitElement {
       ...this.changes,
       {
         at: new Date().toISOString(),
+        consent_id: c.id,
         application_name: appName(c, this.t),
         ...(a && { account: accountName(a, this.t), account_number_display: a.account_number_display ?? undefined }),
         ...change,
@@ -945,7 +953,10 @@ export class ConsentManager extends LitElement {
           ${this.stopping ? nothing : html`<slot name="help"></slot>`}
         </div>`
       : nothing;
-    return html`${unreadable}${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
+    return html`${unreadable}<consent-away exportparts="away, button, dismiss-button" .client=${this.client} .visit=${this.visit} .consents=${list} .locale=${this.locale} .strings=${this.t}
+        >${this.stopping || this.unreadable ? nothing : html`<slot name="help" slot="help"></slot>`}</consent-away
+      >
+      ${list.length > HANDFUL ? this.tools(t, view.shown, list.length) : nothing}
     ${forgotten.length && this.filter == 'all'
       ? html`<div class="notice bar" part="forgotten-notice">
           <p class="grow">${fill(t.unusedNote, { days: this.forgottenDays, n: forgotten.length })}</p>
@@ -988,6 +999,10 @@ export class ConsentManager extends LitElement {
       exportparts="button, print-button, download-button"
       .consents=${list}
       .changes=${this.changes}
+      .client=${this.client}
+      .visit=${this.visit}
+      .report=${this.report}
+      ?direct=${this.mode == 'direct'}
       .seen=${this.seen}
       .locale=${this.locale}
       .level=${level}

@@ -42,7 +42,7 @@ describe('what this app can see (issue 14 item 2)', () => {
 
   it('goes into the receipt (the JSON download) for each connection, null where the bank has no list', async () => {
     const el = await mount({ props: { directory: DIRECTORY } });
-    const byName = Object.fromEntries(el.receipt().connections.map((c) => [c.application_name, c]));
+    const byName = Object.fromEntries((await el.receipt()).connections.map((c) => [c.application_name, c]));
     expect(byName['Fernpay']!.can_see).to.deep.equal(FERNPAY_SEES);
     expect(byName['Brightpath Credit Monitor']!.can_see).to.have.length(2);
     expect(byName['Summitvest Investing']!.can_see).to.equal(null);

@@ -4,7 +4,7 @@ import '../../widget/define.js';
 import type { ConsentReceipt } from '../../widget/receipt.js';
 import { $, $$, card, confirmDialog, control, login, logout, mount, resetSandbox, settled, statusText } from './support.js';
 
-describe('the record of this visit (print and JSON download)', () => {
+describe('the record (the customer’s history from the BFF’s ledger, print and JSON download)', () => {
   beforeEach(async () => {
     await resetSandbox();
     await login('alex');
@@ -14,10 +14,13 @@ describe('the record of this visit (print and JSON download)', () => {
     await logout();
   });
 
-  it('lists each change of this visit with its time and downloads connections and changes as JSON', async () => {
+  it('lists each change just made, newest first, with what changed, its state and absolute times, and downloads connections and changes as JSON', async function () {
+    // Three changes, a stop, an axe check and a download, on a machine that may be busy.
+    this.timeout(20_000);
     const el = await mount();
     const record = () => $(el, '[part~="receipt"]')!.shadowRoot!;
-    expect(record().querySelector('h3')).to.equal(null, 'no changes yet');
+    const lines = () => [...record().querySelectorAll('.changes li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    const started = Date.now();
     control(el, 'Share Everyday Checking ending').click();
     await waitUntil(() => statusText(el) == 'Your change for Fernpay is saved.', 'account change saved');
     control(el, 'Share new accounts automatically: Fernpay').click();
@@ -26,15 +29,18 @@ describe('the record of this visit (print and JSON download)', () => {
     control(el, 'Stop sharing with Harborline Lending').click();
     await confirmDialog(el);
     await waitUntil(() => card(el, 'Harborline Lending').closest('.history'), 'stopped', { timeout: 4000 });
+    await waitUntil(() => lines()[0]?.startsWith('Harborline Lending – Stopped sharing'), 'the stop in the record', { timeout: 4000 });
     await settled(el);
 
-    expect(record().querySelector('h3')!.textContent).to.equal('Changes in this visit');
-    const lines = [...record().querySelectorAll('.dots li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
-    expect(lines).to.have.length(3);
-    expect(lines[0]).to.match(/^.+\d{4}.+: Fernpay – Everyday Checking ending in \d{4}: Not shared$/);
-    expect(lines[1]).to.match(/: Fernpay – New accounts are shared automatically$/);
-    expect(lines[2]).to.match(/: Harborline Lending – Stopped$/);
-    for (const time of record().querySelectorAll('time')) expect(Date.parse(time.getAttribute('datetime')!)).to.be.closeTo(Date.now(), 60_000);
+    expect(record().querySelector('h3')!.textContent).to.equal('Your changes');
+    // The ledger keeps earlier tests' changes too (same customer): the three newest are this test's.
+    const newest = lines().slice(0, 3);
+    expect(newest[0]).to.match(/^Harborline Lending – Stopped sharing Confirmed \w{3} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M · Done: applied \w{3} \d{1,2}, \d{4}/);
+    expect(newest[1]).to.match(/^Fernpay – New accounts are shared automatically Confirmed .+ · Done: applied /);
+    expect(newest[2]).to.match(/^Fernpay – Everyday Checking ending in \d{4}: Not shared Confirmed .+ · Done: applied /);
+    const times = [...record().querySelectorAll('.changes li')].slice(0, 3).flatMap((li) => [...li.querySelectorAll('time')]);
+    expect(times).to.have.length(6);
+    for (const time of times) expect(Date.parse(time.getAttribute('datetime')!)).to.be.within(started - 5000, Date.now() + 5000);
     await expect(el).to.be.accessible();
 
     const clicked: HTMLAnchorElement[] = [];
@@ -44,13 +50,13 @@ describe('the record of this visit (print and JSON download)', () => {
     };
     try {
       $<HTMLButtonElement>(el, '[part~="download-button"]')!.click();
+      await waitUntil(() => clicked.length == 1, 'download started');
     } finally {
       HTMLAnchorElement.prototype.click = click;
     }
-    expect(clicked).to.have.length(1);
     expect(clicked[0]!.download).to.match(/^connected-apps-\d{4}-\d\d-\d\d\.json$/);
     const saved = (await (await fetch(clicked[0]!.href)).json()) as ConsentReceipt;
-    expect(saved).to.deep.equal(JSON.parse(JSON.stringify({ ...el.receipt(), generated_at: saved.generated_at })));
+    expect(saved).to.deep.equal(JSON.parse(JSON.stringify({ ...(await el.receipt()), generated_at: saved.generated_at })));
     expect(saved.connections).to.have.length(8);
     const harborline = saved.connections.find((c) => c.application_name == 'Harborline Lending')!;
     expect(harborline).to.include({ status: 'stopped', auto_share: false });
@@ -58,12 +64,12 @@ describe('the record of this visit (print and JSON download)', () => {
     const fernpay = saved.connections.find((c) => c.application_name == 'Fernpay')!;
     expect(fernpay).to.include({ status: 'sharing', auto_share: true });
     expect(fernpay.shared_accounts.map((a) => a.nickname)).to.deep.equal([]);
-    expect(saved.changes.map((c) => [c.application_name, c.kind])).to.deep.equal([
-      ['Fernpay', 'account'],
-      ['Fernpay', 'auto-share'],
-      ['Harborline Lending', 'stop'],
+    expect(saved.changes.slice(0, 3).map((c) => [c.application_name, c.kind, c.state])).to.deep.equal([
+      ['Harborline Lending', 'stop', 'applied'],
+      ['Fernpay', 'auto-share', 'applied'],
+      ['Fernpay', 'account', 'applied'],
     ]);
-    expect(saved.changes[0]).to.include({ account: 'Everyday Checking', enabled: false });
+    expect(saved.changes[2]).to.include({ account: 'Everyday Checking', enabled: false });
   });
 
   it('prints the list and the record without any control, and the Print button opens the print dialog', async () => {
