@@ -58,7 +58,7 @@ export function changeOf(c: ChangeRecord, list: Consent[]): ReceiptChange {
     id: c.id,
     application_name: c.application_name ?? consent?.application_name ?? null,
     kind: c.action == 'auto_share' ? 'auto-share' : c.action,
-    ...(account && { account: account.nickname, account_number_display: account.account_number_display }),
+    ...(account && { account: account.nickname ?? undefined, account_number_display: account.account_number_display ?? undefined }),
     ...(c.action != 'stop' && typeof c.value == 'boolean' && { enabled: c.value }),
     state: c.state,
     confirmed_at: c.confirmed_at,
