@@ -147,7 +147,8 @@ describe('stopping sharing', () => {
     expect(card(el, 'Fernpay').closest('.history')).to.equal(null);
   });
 
-  it('a stop the bank holds for step-up on its BFF is reported as such, keeps the session and changes nothing', async () => {
+  it('a stop the bank holds for step-up on its BFF is reported as such, keeps the session and changes nothing', async function () {
+    this.timeout(20_000);
     // The playground's BFF mount for alex whose beforeStop hook always asks for a step-up (401 step_up_required).
     const el = await fixture<ConsentManager>(html`<consent-manager lang="en" bff="/playground/bff/policy"
       account-policy="read-only" auto-share-policy="read-only"></consent-manager>`);

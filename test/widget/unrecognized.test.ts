@@ -5,7 +5,9 @@ import { $, card, confirmDialog, control, focused, mount, settled, setFaults, st
 describe('"I don’t recognize this app"', () => {
   const events = asAlexRecordingEvents();
 
-  it('stops the app at once, fires consent-unrecognized and links to the bank’s fraud page', async () => {
+  it('stops the app at once, fires consent-unrecognized and links to the bank’s fraud page', async function () {
+    // Recorded by the BFF's ledger, carried out by its worker, read back: more steps than one PUT on a busy machine.
+    this.timeout(20_000);
     // An undo window does not apply: an app the customer does not know should lose access now.
     const el = await mount({ props: { fraudHref: '/bank/report-fraud', undoSeconds: 30 } });
     control(el, 'I don’t recognize this app: Quillfile Tax').click();
