@@ -47,9 +47,12 @@ export class History {
     });
   }
 
-  /** Its outcome came while this page was open, where the customer saw it happen. */
+  /**
+   * Its outcome came while this page was open, where the customer saw it happen: confirmed in this visit, or still
+   * outstanding at its first read. One settled as the page loaded, before that read, is told: it happened as they came.
+   */
   private own(c: ChangeRecord) {
-    return Date.parse(c.confirmed_at) >= this.start || this.open.has(c.id) || (!!c.applied_at && Date.parse(c.applied_at) >= this.start);
+    return Date.parse(c.confirmed_at) >= this.start || this.open.has(c.id);
   }
 
   /** Calls `fn` whenever a read brought the history (or failed); returns the unsubscribe. */
@@ -73,13 +76,14 @@ export class History {
       .then(({ changes, now }) => {
         if (this.start == Infinity) this.start = (Date.parse(now) || Date.now()) - (Date.now() - this.visit.at);
         this.changes = changes.filter(isChange);
-        this.markOwn();
+        // Only while a record shows this visit: a page that went away (or another tab) tells nothing on the customer's behalf.
+        if (this.listeners.size) this.markOwn();
         return this.changes;
       })
       .finally(() => {
         this.reading = undefined;
         this.listeners.forEach((fn) => fn());
-        if (this.again) {
+        if (this.again && this.listeners.size) {
           this.again = false;
           this.refresh().catch(() => {});
         }

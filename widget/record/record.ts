@@ -91,6 +91,12 @@ export class ConsentRecord extends LitElement {
   private history?: History;
   private unwatch?: () => void;
 
+  override connectedCallback() {
+    super.connectedCallback();
+    // Back on the page (after the review, say): reads the history again with the next update.
+    this.requestUpdate();
+  }
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.unwatch?.();
@@ -99,7 +105,8 @@ export class ConsentRecord extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>) {
     const { client, visit } = this;
-    if (!client || !visit) return;
+    // Off the page it neither reads nor tells: a page that went away says nothing on the customer's behalf.
+    if (!client || !visit || !this.isConnected) return;
     if (!this.history || changed.has('client') || changed.has('visit')) {
       this.unwatch?.();
       this.history = historyOf(client, visit);
