@@ -54,7 +54,7 @@ export const es: typeof more = {
   CUSTOMER_CONTACT: 'Tu nombre, dirección, número de teléfono y correo electrónico',
   CUSTOMER_PERSONAL: 'Datos personales, como tu fecha de nacimiento',
   // Detenciones que guarda el registro de consentimientos del BFF (issue 13).
-  stopRetrying: 'Tu banco aún no pudo comunicarse con {app}. Seguirá intentándolo y dejará de compartir en cuanto pueda, aunque salgas de esta página.',
+  stopRetrying: 'Aún no hemos podido dejar de compartir con {app}. Seguiremos intentándolo hasta lograrlo, aunque salgas de esta página.',
   undoFailed: 'No se pudo contactar a tu banco para deshacer la detención de {app}. Inténtalo de nuevo.',
   // El historial del cliente (el registro del BFF) y el aviso de lo ocurrido en su ausencia (issue 13).
   changesTitle: 'Tus cambios',

@@ -58,7 +58,7 @@ export const more = {
   CUSTOMER_CONTACT: 'Your name, address, phone number and email',
   CUSTOMER_PERSONAL: 'Personal details, such as your date of birth',
   // Stops held by the BFF's consent ledger (issue 13).
-  stopRetrying: 'Your bank could not reach {app} yet. It keeps trying and will stop sharing as soon as it can, even if you leave this page.',
+  stopRetrying: 'We haven’t been able to stop sharing with {app} yet. We’ll keep trying until it’s done, even if you leave this page.',
   undoFailed: 'Your bank could not be reached to undo stopping sharing with {app}. Please try again.',
   // The customer's history (the BFF's ledger) in the record, and the "while you were away" notice (issue 13).
   changesTitle: 'Your changes',

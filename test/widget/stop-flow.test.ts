@@ -191,7 +191,7 @@ describe('stopping sharing', () => {
     await setFaults({ endpoint: 'revoke', kind: 'error', status: 503 });
     control(el, 'Stop sharing with Fernpay').click();
     await confirmDialog(el);
-    const said = 'Your bank could not reach Fernpay yet. It keeps trying and will stop sharing as soon as it can, even if you leave this page.';
+    const said = 'We haven’t been able to stop sharing with Fernpay yet. We’ll keep trying until it’s done, even if you leave this page.';
     await waitUntil(() => statusText(el) == said, 'the customer is told the bank keeps trying', { timeout: 6000 });
     expect(card(el, 'Fernpay').querySelector('[part~="badge"]')!.textContent).to.equal('Stopping…');
     expect(events.counts()['consent-error']).to.equal(0);
