@@ -265,8 +265,8 @@ export class ConsentManager extends LitElement {
   private list = new Task(this, {
     task: ([client], { signal }) => {
       const list = client.list(signal);
-      // Once the request is out: what the first render would otherwise spend its longest task on.
-      setTimeout(() => prepareFormatters(this.locale));
+      // While it is on its way: what the first render would otherwise spend its longest task on.
+      prepareFormatters(this.locale);
       return list;
     },
     args: () => [this.client] as const,
