@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import session, { Store, type Session, type SessionData } from 'express-session';
+import session, { Store, type SessionData } from 'express-session';
 import type { LRUCache } from 'lru-cache';
 import { boundedTtlCache } from './token-store.js';
 
@@ -42,10 +42,7 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     store: opts.store ?? new BoundedMemoryStore(opts.maxSessions ?? 50_000, opts.idleMs),
     resave: false,
     saveUninitialized: false,
-    // Not `rolling`, which signs and sends a fresh cookie with every answer (an HMAC and a header per request, seen
-    // in a profile of the token route): the store's idle expiry still moves with every request (express-session touches it), and
-    // `renew` below sends a fresh cookie at most once a minute.
-    rolling: false,
+    rolling: true,
     // Not `unset: 'destroy'`: express-session then deletes the stored session of any request whose session
     // failed to load, so one Redis timeout would log the customer out once Redis answers again.
     unset: 'keep',
@@ -63,7 +60,6 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
   const absolute: RequestHandler = (req, _res, next) => {
     const fields = req.session as unknown as Record<string, unknown> | undefined;
     if (fields?.[customerKey] === undefined) return next();
-    renew(req.session, fields);
     const recorded = fields[loginTimeKey];
     if (recorded === undefined) {
       fields[loginTimeKey] = now();
@@ -78,23 +74,8 @@ export function createSessionMiddleware(opts: SessionOptions): RequestHandler[] 
     }
     next();
   };
-  /**
-   * A logged-in session's cookie is sent afresh (a full idle lifetime) once it is a minute old (half the idle
-   * lifetime, if shorter): a change to the session, so express-session saves it and sets the cookie; the stored
-   * cookie's expiry is the one last sent. So the browser keeps the cookie for the idle lifetime after the customer's
-   * last request, less at most that minute, and the server ends the session a full idle lifetime after it (the
-   * store's TTL), as with a cookie sent every time.
-   */
-  const renewAfter = Math.min(60_000, opts.idleMs / 2);
-  const renew = (session: Session, fields: Record<string, unknown>) => {
-    const expires = session.cookie.expires?.getTime();
-    if (expires === undefined || expires - now() < opts.idleMs - renewAfter) fields[RENEWED] = now();
-  };
   return [loaded, absolute];
 }
-
-/** The session field that records the cookie's last renewal (what makes express-session send it). */
-const RENEWED = 'cookieRenewedAt';
 
 /** Epoch ms from a number of ms or s (a bank's own field may hold either) or a date string. */
 export function sessionTime(value: unknown): number | undefined {
