@@ -38,8 +38,8 @@ async function measure(browser: Browser, url: string, username: string, apps: nu
       try {
         await openFirstApp(first.page);
         const copy = await staticCopy(first.page);
-        // A switch there and back first, unmeasured: the BFF's first write opens what writes need (the consent ledger),
-        // which took 7 to 15 s on a machine at load 30, and is no part of a click's next paint.
+        // A switch there and back first, unmeasured: the BFF process's first write took 7 to over 15 s on a machine at
+        // load 30 (the next ones under 0.5 s), a one-off start cost that is no part of a click's next paint.
         for (let i = 0; i < 2; i++) await clickSwitch(first.page, 0, true, 60_000);
         return copy;
       } finally {
