@@ -4,7 +4,7 @@ import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/cont
 import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
 import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, unusedSince, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
-import { accountName, appName, localeOf, sortTime } from './format.js';
+import { accountName, appName, localeOf, prepareFormatters, sortTime } from './format.js';
 import type { ConsentReceipt, VisitChange } from './receipt.js';
 import type { FocusTarget, Hold, StopQueue } from './stop-queue.js';
 import { base, fill, stringsFor, type Strings } from './strings.js';
@@ -265,7 +265,7 @@ export class ConsentManager extends LitElement {
   /** How many cards to render: a first list grows by `SLICE` per task until all are there (`updateComplete` waits). */
   private limit = Infinity;
   private slicing?: Promise<void>;
-  /** A list was rendered: the record is on its way (see `updated`). */
+  /** A list (not its skeleton) was rendered: the record is on its way (see `updated`). */
   private listShown = false;
   /** The first list was painted: what is not needed for it may load now. */
   private painted = false;
@@ -273,7 +273,12 @@ export class ConsentManager extends LitElement {
 
   /** The customer's list: loaded on first update, again when `bff` or `mode` changes, and on `reload()`. */
   private list = new Task(this, {
-    task: ([client], { signal }) => client.list(signal),
+    task: ([client], { signal }) => {
+      const list = client.list(signal);
+      // While it is on its way: what the first render would otherwise spend its longest task on.
+      prepareFormatters(this.locale);
+      return list;
+    },
     args: () => [this.client] as const,
     onComplete: (list) => {
       // A first list comes in slices (see `updated`); a list that replaces one on screen, at once.
@@ -397,9 +402,8 @@ export class ConsentManager extends LitElement {
         })),
       );
     // Once the list was painted (nothing below is worth delaying it for): the record below it, and the other parts and
-    // their words, so that the first action on them answers at once. An
-    // action that comes first loads its part itself (see `load`).
-    if (this.view && !this.listShown) {
+    // their words, so that the first action on them answers at once. An action that comes first loads its part itself (see `load`).
+    if (this.listReady() && !this.listShown) {
       this.listShown = true;
       const painted = new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
       this.wait(
@@ -432,6 +436,16 @@ export class ConsentManager extends LitElement {
       if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       this.requestUpdate();
     });
+  }
+
+  /**
+   * The view, once the list itself can render (else a skeleton shows): rows of many apps come with the extras, and
+   * what apps can see comes in the parts' words, so a first list waits for them.
+   */
+  private listReady(): View | undefined {
+    const view = this.view;
+    const data = Object.values(this.directory ?? {}).some((e) => e?.data?.length);
+    return !view || (view.ctx.overview && !view.ctx.extras) || (data && !this.full?.more) ? undefined : view;
   }
 
   /** Updates again once `chunk` settled; until then `updateComplete` waits for it. */
@@ -932,10 +946,8 @@ export class ConsentManager extends LitElement {
           ${t.retry}
         </button>
       </div>`;
-    const view = this.view;
-    // Rows of many apps come with the extras; what apps can see, in the parts' words: a first list waits for them.
-    const data = Object.values(this.directory ?? {}).some((e) => e?.data?.length);
-    if (!view || (view.ctx.overview && !view.ctx.extras) || (data && !this.full?.more))
+    const view = this.listReady();
+    if (!view)
       return html`<div class="apps" part="skeleton" aria-hidden="true">
         ${[0, 1, 2].map(() => html`<div class="skeleton"><span></span><span></span></div>`)}
       </div>`;

@@ -1,25 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { FIRST_LIST_PROBE } from '@consent-manager/test-support/first-list';
 import { bundlerBuild, DIST, distFiles, distSizes, gzipSize } from '@consent-manager/test-support/first-screen';
 import type { Measurement } from '../measurement.js';
 import { evaluateWithin, loadList, loggedInContext } from '../support/browser.js';
 import { buildWidget } from '../support/build.js';
 import { withDemoInBrowser } from '../support/demo-in-browser.js';
 
-/** The drop-in files the page requested up to the first frame with an app card (the probe's `shownAt`). */
-const REQUESTED_BEFORE_LIST = `performance.getEntriesByType('resource')
-  .filter((e) => e.startTime <= window.__bench.shownAt)
-  .map((e) => new URL(e.name).pathname)
-  .filter((p) => /^\\/assets\\/consent-manager[\\w.-]*\\.js$/.test(p))`;
-
 /** The demo bank's page as `alex` in `lang`: what it loads before the first list, gzip -9 each. */
 async function firstScreen(browser: Browser, url: string, lang: 'en' | 'es') {
   const context = await loggedInContext(browser, url, 'alex', 1);
+  // The widget's bundle test weighs its first screen with the same probe.
+  await context.addInitScript({ content: FIRST_LIST_PROBE });
   try {
     const load = await loadList(context, `/?mode=proxy&lang=${lang}`);
     try {
-      const files = (await evaluateWithin(load.page, REQUESTED_BEFORE_LIST, 5000)) as string[];
+      const files = (await evaluateWithin(load.page, 'window.firstListFiles()', 5000)) as string[];
       const sizes = await distSizes(files);
       return { total: Object.values(sizes).reduce((a, b) => a + b, 0), sizes };
     } finally {
@@ -33,7 +30,7 @@ async function firstScreen(browser: Browser, url: string, lang: 'en' | 'es') {
 /**
  * Builds exactly what `npm run build` ships, then weighs what product.md bars at 16 KB gzipped (gzip -9, as a CDN
  * serves it): what a real page loads before its first list is on screen, English and Spanish (the demo bank's page
- * in Chromium: the drop-in file and every chunk requested before the first frame with an app card), and what a
+ * in Chromium: the drop-in file and every chunk requested by the frame in which the first app card was on screen), and what a
  * bundler user's app loads at start when it imports the element's package entry (a fresh Vite app). The drop-in file
  * alone, its chunks and the single-file build are reported beside them.
  */
@@ -69,8 +66,8 @@ export const bundle: Measurement = {
       },
       notes: {
         first_screen_en_gzip_bytes:
-          'the demo bank page as alex (8 apps), lang=en, in Chromium: every drop-in file requested before the first frame ' +
-          'with an app card, each gzip -9 (zlib level 9), summed. Files requested after (the record below the list, the ' +
+          'the demo bank page as alex (8 apps), lang=en, in Chromium: every drop-in file whose request started by the frame ' +
+          'callback in which the first app card was on screen (test/support/first-list.ts, shared with the bundle test), each gzip -9 (zlib level 9), summed. Files requested after (the record below the list, the ' +
           "parts' words) are not counted",
         first_screen_es_gzip_bytes: 'the same page with lang=es: the drop-in file and the Spanish of the first screen',
         bundler_first_screen_gzip_bytes:

@@ -37,7 +37,11 @@ async function measure(browser: Browser, url: string, username: string, apps: nu
       const first = await loadList(context, '/?mode=proxy');
       try {
         await openFirstApp(first.page);
-        return await staticCopy(first.page);
+        const copy = await staticCopy(first.page);
+        // A switch there and back first, unmeasured: the BFF process's first write took 7 to over 15 s on a machine at
+        // load 30 (the next ones under 0.5 s), a one-off start cost that is no part of a click's next paint.
+        for (let i = 0; i < 2; i++) await clickSwitch(first.page, 0, true, 60_000);
+        return copy;
       } finally {
         await first.page.close();
       }
@@ -158,7 +162,7 @@ async function countApps(browser: Browser, url: string, username: string): Promi
  * probe's click-to-next-paint reading and, on the widget, for the change to be confirmed (a new aria-checked, and no
  * control left disabled by the change in flight).
  */
-async function clickSwitch(page: Page, index: number, widget: boolean): Promise<{ nextPaintMs: number; settledMs: number }> {
+async function clickSwitch(page: Page, index: number, widget: boolean, settleMs = 15_000): Promise<{ nextPaintMs: number; settledMs: number }> {
   const before = (await page.evaluate('window.__bench.clicks.length')) as number;
   if (widget) {
     await page.evaluate(`(() => {
@@ -169,7 +173,7 @@ async function clickSwitch(page: Page, index: number, widget: boolean): Promise<
         const poll = () => {
           const now = root.querySelectorAll(${JSON.stringify(SWITCH)})[${index}];
           if (now && now.getAttribute('aria-checked') !== was && now.getAttribute('aria-disabled') !== 'true') resolve(performance.now() - started);
-          else if (performance.now() - started > 15000) reject(new Error('switch ${index} did not settle within 15 s'));
+          else if (performance.now() - started > ${settleMs}) reject(new Error('switch ${index} did not settle within ${settleMs / 1000} s'));
           else requestAnimationFrame(poll);
         };
         requestAnimationFrame(poll);
@@ -177,7 +181,7 @@ async function clickSwitch(page: Page, index: number, widget: boolean): Promise<
     })()`);
   }
   await page.locator(`consent-manager ${SWITCH}`).nth(index).click({ timeout: 10_000 });
-  const settledMs = widget ? ((await evaluateWithin(page, 'window.__settled', 20_000)) as number) : 0;
+  const settledMs = widget ? ((await evaluateWithin(page, 'window.__settled', settleMs + 5_000)) as number) : 0;
   const nextPaintMs = (await evaluateWithin(page, `(async () => {
     while (window.__bench.clicks.length <= ${before}) await new Promise((r) => setTimeout(r, 10));
     return window.__bench.clicks[${before}];

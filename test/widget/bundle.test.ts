@@ -4,6 +4,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
+import { FIRST_LIST_PROBE } from '../support/first-list.js';
 import type { BundlerBuild } from '../support/first-screen.js';
 import { $, login, logout, openDialog, resetSandbox } from './support.js';
 
@@ -22,17 +23,12 @@ const BUDGET = 16 * 1024;
  */
 const OVER = { en: 3008, es: 4160, bundler: 3520 };
 
-/**
- * The drop-in files `performance` saw requested (the bundle and its chunks, `consent-manager-<name>-<hash>.js`),
- * those requested by `before` (ms since the page's start) only when given.
- */
-const fetched = (perf: Performance = performance, before = Infinity) =>
-  perf
+/** The drop-in files this page requested: the bundle's chunks, `consent-manager-<name>-<hash>.js`. */
+const chunks = () =>
+  performance
     .getEntriesByType('resource')
-    .filter((e) => e.startTime <= before)
     .map((e) => new URL(e.name).pathname)
-    .filter((p) => DROP_IN_FILE.test(p));
-const chunks = () => fetched().filter((p) => p != BUNDLE);
+    .filter((p) => DROP_IN_FILE.test(p) && p != BUNDLE);
 
 const source = async (path: string) => {
   const res = await fetch(path);
@@ -45,25 +41,19 @@ const total = (sizes: Record<string, number>) => Object.values(sizes).reduce((a,
 
 /**
  * A page of its own (a fresh module map, so nothing is already loaded) with the drop-in script and the element in
- * `lang`: the drop-in files it requested up to the first frame with an app card. What the element loads once its
- * list is on screen (the record below it) does not count.
+ * `lang`: the drop-in files it requested up to the frame in which its first app card was on screen (the shared probe
+ * the bench uses too). What the element loads once its list is on screen (the record below it) does not count.
  */
 async function firstScreen(lang: string) {
   const frame = document.createElement('iframe');
-  // The probe looks for the first card in every frame, from before the bundle is requested.
-  const probe = `(function frame() {
-    const root = document.querySelector('consent-manager')?.shadowRoot;
-    if (root?.querySelector('li.app')) window.shownAt = performance.now();
-    else requestAnimationFrame(frame);
-  })();`;
-  frame.srcdoc = `<!doctype html><html lang="${lang}"><script>${probe}</script><script type="module" src="${BUNDLE}"></script><consent-manager></consent-manager></html>`;
+  frame.srcdoc = `<!doctype html><html lang="${lang}"><script>${FIRST_LIST_PROBE}</script><script type="module" src="${BUNDLE}"></script><consent-manager></consent-manager></html>`;
   document.body.append(frame);
   try {
-    const win = () => frame.contentWindow as (Window & { shownAt?: number }) | null;
-    const page = () => frame.contentDocument?.querySelector('consent-manager')?.shadowRoot;
-    await waitUntil(() => win()?.shownAt, `first list (${lang})`, { timeout: 8000 });
-    const files = fetched(win()!.performance, win()!.shownAt);
-    const badge = page()!.querySelector('[part~="badge"]')!.textContent;
+    const win = () => frame.contentWindow as (Window & { firstListFiles?: () => Promise<string[]> }) | null;
+    await waitUntil(() => win()?.firstListFiles, `probe (${lang})`, { timeout: 8000 });
+    const names = await win()!.firstListFiles!();
+    const files = names.map((name) => `/widget/dist/${name}`);
+    const badge = frame.contentDocument!.querySelector('consent-manager')!.shadowRoot!.querySelector('[part~="badge"]')!.textContent;
     return { files, badge, sizes: await gzipped(files) };
   } finally {
     frame.remove();
