@@ -19,9 +19,11 @@ const BUDGET = 16 * 1024;
  * marker, step-up words, idempotency keys and the retry budget): the drop-in file alone is 16.7 KB before issue 14 (Lit 7.6 KB,
  * @lit/task 1 KB, the API client 2 KB, the shell, cards, words and styles); issue 14 put "what this app can see",
  * true state words, the filters and the heading levels on every first screen (+2.3 KB); a Spanish page adds its first
- * screen's words, and a bundler's build of the library output comes out 0.5 KB larger than the drop-in file.
+ * screen's words, and a bundler's build of the library output comes out 0.5 KB larger than the drop-in file. Issue 18
+ * put the tolerant reader of MX's records, the notice for records that cannot be shown and the words for absent fields
+ * on the first screen, and issue 13 the history notice's place in the shell: 20,176 B / 21,431 B / 20,661 B.
  */
-const OVER = { en: 3008, es: 4160, bundler: 3520 };
+const OVER = { en: 3840, es: 5120, bundler: 4352 };
 
 /** The drop-in files this page requested: the bundle's chunks, `consent-manager-<name>-<hash>.js`. */
 const chunks = () =>
