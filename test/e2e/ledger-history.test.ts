@@ -132,6 +132,12 @@ describe('the customer’s history and the truth after a stop carried out while 
       await showsTruth(page, truth);
       await stopThroughDialog(page, other);
       await showsTruth(page, truth);
+      // The page told the BFF the customer saw these outcomes happen (so the next login does not report them as news).
+      await eventually(
+        () => page.evaluate(async () => ((await (await fetch('/consent/changes', { headers: { 'X-CSRF': '1' } })).json()) as { changes: ChangeRecord[] }).changes),
+        (changes) => changes.length >= 2 && changes.slice(0, 2).every((c) => c.seen),
+        'outcomes marked told',
+      );
       await logOut(page, demo.url);
 
       // Second login, in direct mode: auto-share flipped (the widget calls MX itself; the record still has it).

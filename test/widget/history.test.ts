@@ -62,6 +62,8 @@ describe('the customer’s history and the "while you were away" notice', () => 
       await confirmDialog(first);
       await waitUntil(() => card(first, 'Harborline Lending').closest('.history'), 'stopped', { timeout: 4000 });
       await settled(first);
+      // The page told the BFF that the customer saw these outcomes happen.
+      await waitUntil(async () => (await history()).slice(0, 2).every((c) => c.seen), 'outcomes marked told', { timeout: 8000 });
       fixtureCleanup();
 
       const el = await mount({ mode });

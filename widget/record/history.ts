@@ -67,17 +67,20 @@ export class History {
       this.again = true;
       return this.reading;
     }
-    return this.read();
+    return this.read(this.listeners.size > 0);
   }
 
-  private read(): Promise<ChangeRecord[]> {
+  /**
+   * `telling`: asked for while a record shows this visit, so its outcomes are marked told even if the page goes away
+   * before the answer; a page that went away (or another tab) starts no read that tells on the customer's behalf.
+   */
+  private read(telling = true): Promise<ChangeRecord[]> {
     const reading = this.client
       .changes()
       .then(({ changes, now }) => {
         if (this.start == Infinity) this.start = (Date.parse(now) || Date.now()) - (Date.now() - this.visit.at);
         this.changes = changes.filter(isChange);
-        // Only while a record shows this visit: a page that went away (or another tab) tells nothing on the customer's behalf.
-        if (this.listeners.size) this.markOwn();
+        if (telling) this.markOwn();
         return this.changes;
       })
       .finally(() => {
