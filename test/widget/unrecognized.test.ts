@@ -57,7 +57,7 @@ describe('"I don’t recognize this app"', () => {
     await confirmDialog(el);
     await waitUntil(() => events.seen['consent-unrecognized'].length == 1, 'event fired', { timeout: 6000 });
     expect(events.seen['consent-unrecognized'][0]!.detail.stopped).to.equal(false);
-    expect(statusText(el)).to.contain('It keeps trying');
+    expect(statusText(el)).to.contain('We’ll keep trying');
     expect(events.counts()['consent-error']).to.equal(0, 'not a failure: the BFF keeps the stop');
     await setFaults([]);
     await waitUntil(() => card(el, 'Fernpay').closest('.history'), 'stopped once MX answers', { timeout: 10_000 });
