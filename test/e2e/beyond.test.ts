@@ -19,7 +19,7 @@ const ALEX = DEMO_CUSTOMERS.alex;
 /** The part of the downloaded record this test reads (widget/receipt.ts has the whole shape). */
 interface SavedRecord {
   connections: Array<{ application_name: string; status: string }>;
-  changes: Array<{ application_name: string; kind: string; enabled?: boolean }>;
+  changes: Array<{ application_name: string; kind: string; enabled?: boolean; state: string; confirmed_at: string }>;
 }
 const UNDO = `${WIDGET} [part~="undo"]`;
 
@@ -158,7 +158,7 @@ describe('beyond the consent list, in the demo bank', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('the_record_downloads_as_json_with_the_connections_and_this_visits_changes', async () => {
+  it('the_record_downloads_as_json_with_the_connections_and_the_customers_changes_across_visits_newest_first', async () => {
     const { page, problems } = await dashboard('');
     const app = byName('Nestward Rent Reporting');
     await card(page, app.id).locator('[part~="switch"]').first().click();
@@ -167,9 +167,11 @@ describe('beyond the consent list, in the demo bank', () => {
     assert.match(download.suggestedFilename(), /^connected-apps-\d{4}-\d\d-\d\d\.json$/);
     const saved = JSON.parse(await readFile((await download.path())!, 'utf8')) as SavedRecord;
     assert.equal(saved.connections.length, truth().length);
-    assert.deepEqual(saved.changes.map((c) => [c.application_name, c.kind, c.kind === 'account' && c.enabled]), [
-      ['Nestward Rent Reporting', 'account', false],
-    ]);
+    // The newest is this visit's change; the stops of this file's earlier visits follow, as the ledger holds them.
+    assert.deepEqual(saved.changes.map((c) => [c.application_name, c.kind, c.kind === 'account' && c.enabled])[0], ['Nestward Rent Reporting', 'account', false]);
+    assert.ok(saved.changes.slice(1).some((c) => c.kind === 'stop' && c.state), 'an earlier visit’s stop is in the record, with its state');
+    const times = saved.changes.map((c) => Date.parse(c.confirmed_at));
+    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
     assert.deepEqual(problems, []);
   });
 });

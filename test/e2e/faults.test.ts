@@ -216,8 +216,12 @@ describe('faults, seen from Chromium', () => {
     await page.evaluate(`document.querySelector('${WIDGET}').addEventListener('consent-session-expired',
       (e) => window.__sessionExpired({ type: e.type, bubbles: e.bubbles, composed: e.composed }))`);
 
+    // Both pages' reads of the customer's ledger after their first paint (pending stops, history) answered while
+    // signed in: the customer's click is what meets the ended session, not a read still in flight.
+    await page.waitForLoadState('networkidle');
     const other = await context!.newPage();
     await other.goto(`${demo.url}/`);
+    await other.waitForLoadState('networkidle');
     await Promise.all([other.waitForURL(`${demo.url}/login`), other.getByRole('button', { name: /log out/i }).click()]);
 
     const app = target(truth());

@@ -105,6 +105,9 @@ describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
     const { page, problems } = await dashboard('alex', '?undo=10');
     const app = byName('alex', 'Quillfile Tax');
     const stop = await stopWithUndo(page, app);
+    // Part of the window has passed before the reload, so a countdown started afresh (10 s) would show.
+    const secondsShown = async () => Number(/stops in (\d+) s/.exec((await page.locator(UNDO).textContent()) ?? '')?.[1]);
+    await eventually(secondsShown, (s) => s <= 8, 'the countdown ran for two seconds');
     await page.reload();
     await page.locator(UNDO).waitFor();
     const text = (await page.locator(UNDO).textContent()) ?? '';

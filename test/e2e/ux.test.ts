@@ -150,7 +150,7 @@ describe('issue 14 on the demo bank in Chromium', () => {
       await page.reload();
       await inWidget(page, '[part~="notice"] [role="alert"]').waitFor({ timeout: 20_000 });
       assert.match((await inWidget(page, '[part~="notice"]').textContent()) ?? '', /Try again/);
-      assert.ok(await page.locator('consent-manager [slot="help"]').isVisible(), 'the help slot in the error panel');
+      assert.ok(await page.locator('consent-manager > [slot="help"]').isVisible(), 'the help slot in the error panel');
       await clean(page, 'error panel');
       demo.sandbox!.faults.clear();
       await context.close();
@@ -169,7 +169,7 @@ describe('issue 14 on the demo bank in Chromium', () => {
       await inWidget(page, '[part~="app"]').first().waitFor();
       assert.equal(await page.locator('h1').textContent(), 'Aplicaciones conectadas');
       assert.match((await page.locator('.demo-controls').textContent()) ?? '', /Modo del componente/);
-      assert.match((await page.locator('consent-manager [slot="help"]').textContent()) ?? '', /Llámanos/);
+      assert.match((await page.locator('consent-manager > [slot="help"]').textContent()) ?? '', /Llámanos/);
       await clean(page, 'Spanish');
       await context.close();
     }
