@@ -17,15 +17,15 @@ const LOCK_TTL_MS = 5_000;
  */
 export async function openSharedStores(config: BffConfig, logger: Logger): Promise<SharedStores> {
   if (!config.redis) return { router: {}, app: {}, close: async () => undefined };
-  const { connectMs, headersMs, bodyMs } = config.mx.timeouts;
   // Loaded only here: redis, connect-redis and rate-limit-redis are optional peers a one-machine BFF never needs.
   const { connectRedis } = await import('./redis.js');
   const redis = await connectRedis({
     connection: config.redis,
     prefix: config.redisPrefix,
     logger,
-    // A waiter outlasts the slowest token request another instance can be making, and one lost lock.
-    token: { lockTtlMs: LOCK_TTL_MS, maxWaitMs: connectMs + headersMs + bodyMs + LOCK_TTL_MS },
+    // A waiter outlasts the slowest token request another instance can be making (the overall MX deadline bounds it;
+    // the holder renews its lock meanwhile), and one lost lock.
+    token: { lockTtlMs: LOCK_TTL_MS, maxWaitMs: config.mx.timeouts.deadlineMs + LOCK_TTL_MS },
   });
   return {
     router: { tokenStore: redis.tokenStore, rateLimitStore: redis.rateLimitStore },

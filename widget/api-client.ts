@@ -1,4 +1,4 @@
-import { consentPaths, CSRF_HEADER, IDEMPOTENCY_HEADER, readConsent, readConsents, STEP_UP_REQUIRED } from '@consent-manager/contract';
+import { consentPaths, CSRF_HEADER, ledgerPaths, IDEMPOTENCY_HEADER, readConsent, readConsents, STEP_UP_REQUIRED } from '@consent-manager/contract';
 import type { Consent, ConsentMode, HistoryAnswer, TokenRequest, TokenResponse } from '@consent-manager/contract';
 import { retry, retryBudget } from '@consent-manager/contract/retry';
 
@@ -40,6 +40,19 @@ export interface ApiClient {
   seen(ids: string[]): Promise<unknown>;
 }
 
+/**
+ * A visit of `<consent-manager>`: a new one whenever the page signs a customer in again; `at` is its start (epoch ms).
+ * `first` is its first read of the ledger, which the stop queue (stops still pending) and the record with its notice
+ * share, so that a page load asks for the customer's changes once.
+ */
+export interface Visit {
+  at: number;
+  first?: Promise<HistoryAnswer>;
+}
+
+/** The visit's first read of the customer's changes: made by whichever part asks first, then shared. */
+export const firstChanges = (client: ApiClient, visit: Visit) => (visit.first ??= client.changes());
+
 export interface ApiClientOptions {
   /** Where the BFF is mounted, e.g. `/consent`. */
   bff: string;
@@ -69,7 +82,9 @@ function consent(body: unknown): Consent {
 }
 
 /** Worth another attempt: no answer at all, a garbled one, or a server-side failure. */
-const transient = (e: unknown) => e instanceof ApiError && (e.status >= 500 || e.status == 0);
+/** Server failures another try cannot mend: MX refused the bank's credentials, or answered what cannot be used. */
+const LASTING = new Set(['upstream_auth_failed', 'upstream_too_large', 'upstream_unexpected']);
+const transient = (e: unknown) => e instanceof ApiError && (e.status >= 500 || e.status == 0) && !LASTING.has(e.code);
 
 /**
  * The widget's only HTTP code. Both modes share it: `proxy` calls `${bff}/api` with the session cookie,
@@ -200,16 +215,8 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
   // One idempotency key per change, kept across its retries: the BFF's ledger applies it once (proxy mode). A bank's
   // page is a secure context (https), where `randomUUID` exists.
   const put = async (path: string, payload?: object) => consent(await send('PUT', path, payload, undefined, crypto.randomUUID()));
-
-  /** The BFF's own routes (its ledger), in either mode; retried like the rest (a read, and a mark that repeats harmlessly). */
-  const ledger = (method: string, path: string, payload?: object) =>
-    retry(
-      () =>
-        ended
-          ? end()
-          : http(`${bff}${path}`, { method, body: payload && JSON.stringify(payload), headers: { [CSRF_HEADER]: '1' }, credentials: 'same-origin' }).catch(fromBff),
-      { attempts, backoffMs, retryable: transient, budget },
-    );
+  /** The BFF's own routes (its ledger), in either mode: retried like the rest (reads, a mark that repeats harmlessly, and writes with a key). */
+  const ownRoute = (method: string, path: string, payload?: object, key?: string) => send(method, path, payload, undefined, key, true);
 
   return {
     async list(signal) {
@@ -220,13 +227,13 @@ export function createApiClient({ bff, mode, attempts = 3, backoffMs = 250, time
     },
     setAutoShare: (id, enabled) => put(consentPaths.autoShare(id), { automatic_access: enabled }),
     setAccount: (id, accountId, enabled) => put(consentPaths.account(id, accountId), { enabled }),
-    bff: (method, path, payload, key) => send(method, path, payload, undefined, key, true),
+    bff: ownRoute,
     forget,
     async changes() {
-      const body = (await ledger('GET', '/changes?limit=200')) as HistoryAnswer;
+      const body = (await ownRoute('GET', `${ledgerPaths.changes()}?limit=200`)) as HistoryAnswer;
       if (!Array.isArray(body?.changes)) throw malformed();
       return body;
     },
-    seen: (ids) => ledger('POST', '/changes/seen', { ids }),
+    seen: (ids) => ownRoute('POST', ledgerPaths.seen(), { ids }),
   };
 }

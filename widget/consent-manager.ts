@@ -1,7 +1,7 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Consent, ConsentAccount, ConsentMode } from '@consent-manager/contract';
-import { ApiError, createApiClient, SESSION_EXPIRED, type ApiClient } from './api-client.js';
+import { ApiError, createApiClient, firstChanges, SESSION_EXPIRED, type ApiClient, type Visit } from './api-client.js';
 import { appCard, appCards, deletionOf, keys, lastUsed, Lock, policyOf, seen, unusedSince, type CardContext, type Directory, type Outcome, type Policy } from './app-card.js';
 import { emit, type ConsentChange } from './events.js';
 import { accountName, appName, localeOf, prepareFormatters, sortTime } from './format.js';
@@ -227,7 +227,7 @@ export class ConsentManager extends LitElement {
   private sort = 'connected';
   private changes: VisitChange[] = [];
   /** This visit, for the customer's history (the record, the "while you were away" notice): new when `reload()` runs. */
-  private visit = { at: Date.now() };
+  private visit: Visit = { at: Date.now() };
   /** The apps the stop dialog asks about, and whether because the customer did not recognize the app. */
   private stopping?: { cs: Consent[]; fraud: boolean };
   private reviewing?: { ids: string[]; i: number };
@@ -317,7 +317,7 @@ export class ConsentManager extends LitElement {
     const client = this.client;
     try {
       const stop = await parts.stop.get();
-      const found = await stop.ledger(client).outstanding();
+      const found = stop.outstanding(await firstChanges(client, this.visit));
       if (client == this.client && (found.length || this.queue)) this.stopQueue(stop).adopt(found);
     } catch (e) {
       // A chunk that did not load is tried again by the first stop; what the ledger could not say, by the next load.
@@ -352,6 +352,7 @@ export class ConsentManager extends LitElement {
     if (changed.has('bff') || changed.has('mode')) {
       this.client = createApiClient({ bff: this.bff, mode: this.mode == 'direct' ? 'direct' : 'proxy' });
       this.consents = undefined;
+      this.visit = { at: Date.now() };
     }
     this.lock.set(this.locked);
     this.locale = localeOf(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);

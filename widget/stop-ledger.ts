@@ -101,23 +101,21 @@ export function ledger(client: ApiClient) {
       batchOf((await call('POST', ledgerPaths.stopAll(), { consent_ids: ids, undo_seconds: seconds })) as StopAllProgress),
     batch: async (id: string) => batchOf((await call('GET', ledgerPaths.stopAllProgress(id))) as StopAllProgress),
     undoBatch: async (id: string) => batchOf((await call('DELETE', ledgerPaths.stopAllProgress(id))) as StopAllProgress),
-    /** The customer's stops still pending or being sent, from their recent changes, a batch's stops as one. */
-    async outstanding(): Promise<Outstanding[]> {
-      const body = (await call('GET', `${ledgerPaths.changes()}?limit=200`)) as HistoryAnswer;
-      if (!Array.isArray(body?.changes)) throw malformed();
-      const skew = skewOf(body);
-      const stops = body.changes
-        .filter((c) => c?.action == 'stop' && (c.state == 'pending' || c.state == 'sent'))
-        .map((c) => stopOf(c, skew));
-      const found = new Map<string, Outstanding>();
-      for (const s of stops) {
-        const key = s.batch ?? s.id;
-        const o = found.get(key) ?? { id: s.id, ...(s.batch ? { batch: s.batch } : {}), ids: [], until: s.until };
-        o.ids.push(s.consent);
-        o.until = Math.max(o.until, s.until);
-        found.set(key, o);
-      }
-      return [...found.values()];
-    },
   };
+}
+
+/** The customer's stops still pending or being sent, from their recent changes (the visit's first read), a batch's stops as one. */
+export function outstanding(body: HistoryAnswer): Outstanding[] {
+  const skew = skewOf(body);
+  const found = new Map<string, Outstanding>();
+  for (const c of body.changes) {
+    if (c?.action != 'stop' || (c.state != 'pending' && c.state != 'sent')) continue;
+    const s = stopOf(c, skew);
+    const key = s.batch ?? s.id;
+    const o = found.get(key) ?? { id: s.id, ...(s.batch ? { batch: s.batch } : {}), ids: [], until: s.until };
+    o.ids.push(s.consent);
+    o.until = Math.max(o.until, s.until);
+    found.set(key, o);
+  }
+  return [...found.values()];
 }

@@ -6,7 +6,7 @@ import { ConsentStopDialog } from './stop-dialog/define.js';
 import { ConsentStopStatus } from './stop-status/define.js';
 
 export { StopQueue } from './stop-queue.js';
-export { ledger } from './stop-ledger.js';
+export { outstanding } from './stop-ledger.js';
 /**
  * The elements this chunk defines. Named here so that a bundler that trusts the package's `sideEffects` still keeps
  * their define modules.

@@ -119,6 +119,19 @@ describe('api client, both modes, against the BFF and the sandbox', () => {
     expect(sent).to.deep.equal([3, 2, 1, 1]);
   });
 
+  it('proxy mode: does not try again when MX refuses the bank’s credentials (502 upstream_auth_failed)', async () => {
+    const client = createApiClient({ bff: '/consent', mode: 'proxy', backoffMs: 20 });
+    await setFaults({ endpoint: 'list', kind: 'error', status: 401 });
+    const fetches = watchFetches();
+    try {
+      const err = (await client.list().catch((e: unknown) => e)) as ApiError;
+      expect(err.code).to.equal('upstream_auth_failed');
+      expect(fetches.started.filter((r) => r.startsWith('GET /consent/api/'))).to.have.length(1, 'one request from the page');
+    } finally {
+      fetches.restore();
+    }
+  });
+
   it('does not repeat a write the upstream refused', async () => {
     const client = createApiClient({ bff: '/consent', mode: 'direct', backoffMs: 20 });
     const [fernpay] = await client.list();

@@ -7,7 +7,7 @@ import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testi
 import '../../widget/define.js';
 import type { ChangeRecord } from '../../contract/consent.js';
 import type { ConsentManager } from '../../widget/consent-manager.js';
-import { $, card, confirmDialog, control, focused, login, logout, MODES, mount, resetSandbox, setFaults, settled, stats, statusText, upstreamConsents } from './support.js';
+import { $, card, confirmDialog, control, focused, login, logout, MODES, mount, resetSandbox, setFaults, settled, stats, statusText, upstreamConsents, watchFetches } from './support.js';
 
 async function bff<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/consent${path}`, {
@@ -86,6 +86,24 @@ describe('the customer’s history and the "while you were away" notice', () => 
         ['Fernpay', 'account', 'applied'],
       ]);
       expect(receipt.changes[1]).to.include({ account: 'Everyday Checking', enabled: false });
+    });
+  }
+
+  for (const mode of MODES) {
+    it(`${mode} mode: a page load asks the BFF for the customer’s changes once, for both a pending stop’s countdown and the record`, async function () {
+      this.timeout(30_000);
+      const stop = await confirmStop('Fernpay', 60);
+      const fetches = watchFetches();
+      try {
+        const el = await mount({ mode });
+        await waitUntil(() => $(el, '[part~="undo"]')?.textContent?.includes('Fernpay'), 'the pending stop’s countdown', { timeout: 8000 });
+        await historyRead(el);
+        expect(lines(el).some((l) => l.includes('Fernpay')), 'the record lists the stop').to.equal(true);
+        expect(fetches.started.filter((r) => r == 'GET /consent/changes')).to.deep.equal(['GET /consent/changes']);
+      } finally {
+        fetches.restore();
+        await bff('DELETE', `/stops/${stop.id}`);
+      }
     });
   }
 

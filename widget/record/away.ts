@@ -1,11 +1,11 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ChangeRecord, Consent } from '@consent-manager/contract';
-import type { ApiClient } from '../api-client.js';
+import type { ApiClient, Visit } from '../api-client.js';
 import { more } from '../strings-more.js';
 import { base, fill, type Strings } from '../strings.js';
 import { controls } from '../styles.js';
-import { historyOf, type History, type Visit } from './history.js';
+import { historyOf, type History } from './history.js';
 import { awayStyles } from './record.styles.js';
 
 /** Above this many apps, a sentence gives their number and the record below names them. */

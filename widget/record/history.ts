@@ -1,5 +1,5 @@
 import type { ChangeRecord } from '@consent-manager/contract';
-import type { ApiClient } from '../api-client.js';
+import { firstChanges, type ApiClient, type Visit } from '../api-client.js';
 
 /** Outcomes that are over: the ones the BFF can mark as told. */
 const SETTLED = new Set(['applied', 'failed', 'cancelled']);
@@ -38,7 +38,7 @@ export class History {
     private client: ApiClient,
     private visit: Visit,
   ) {
-    this.first = this.read().then((changes) => {
+    this.first = this.read(true, firstChanges(client, visit)).then((changes) => {
       this.open = new Set(changes.filter((c) => !SETTLED.has(c.state)).map((c) => c.id));
       this.away = changes.filter(
         (c) => !c.seen && !this.own(c) && c.action == 'stop' && (c.state == 'failed' || (c.state == 'applied' && c.detail != 'already_stopped')),
@@ -74,9 +74,8 @@ export class History {
    * `telling`: asked for while a record shows this visit, so its outcomes are marked told even if the page goes away
    * before the answer; a page that went away (or another tab) starts no read that tells on the customer's behalf.
    */
-  private read(telling = true): Promise<ChangeRecord[]> {
-    const reading = this.client
-      .changes()
+  private read(telling = true, answer = this.client.changes()): Promise<ChangeRecord[]> {
+    const reading = answer
       .then(({ changes, now }) => {
         if (this.start == Infinity) this.start = (Date.parse(now) || Date.now()) - (Date.now() - this.visit.at);
         this.changes = changes.filter(isChange);
@@ -110,11 +109,6 @@ export class History {
     for (const c of changes) c.seen = true;
     this.client.seen(ids).catch(() => {});
   }
-}
-
-/** A visit of `<consent-manager>`: a new one whenever the page signs a customer in again; `at` is its start (epoch ms). */
-export interface Visit {
-  at: number;
 }
 
 const visits = new WeakMap<Visit, History>();

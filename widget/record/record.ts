@@ -1,13 +1,13 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Consent } from '@consent-manager/contract';
-import type { ApiClient } from '../api-client.js';
+import type { ApiClient, Visit } from '../api-client.js';
 import { formatDate, lastDigits } from '../format.js';
 import { changesOf, receiptOf, type ConsentReceipt, type ReceiptChange, type VisitChange } from '../receipt.js';
 import { more } from '../strings-more.js';
 import { base, fill, type Strings } from '../strings.js';
 import { controls } from '../styles.js';
-import { historyOf, type History, type Visit } from './history.js';
+import { historyOf, type History } from './history.js';
 import { recordStyles } from './record.styles.js';
 
 /** The most changes the BFF answers in one read. */
