@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Consent } from '../../contract/consent.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { demoInChromium } from '../support/demo-in-chromium.js';
 import { card, CONFIRM, DIALOG, eventually, HISTORY_APP, logIn, STATUS, watchPage, WIDGET } from './dashboard.js';
 
 const ALEX = DEMO_CUSTOMERS.alex;
@@ -24,12 +23,10 @@ interface SavedRecord {
 const UNDO = `${WIDGET} [part~="undo"]`;
 
 describe('beyond the consent list, in the demo bank', () => {
-  let browser: Browser;
-  let demo: TestDemo;
-  let context: BrowserContext | undefined;
-  const truth = () => demo.sandbox!.consents(ALEX);
+  const e2e = demoInChromium({}, (demo) => demo.router.forgetCustomer(ALEX));
+  const truth = () => e2e.demo.sandbox!.consents(ALEX);
   const byName = (name: string) => truth().find((c) => c.application_name === name)!;
-  const revokes = (c: Consent) => demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
+  const revokes = (c: Consent) => e2e.demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
   /**
    * Every stop the browser starts on the page's context from now on, recorded as it is started: `POST /consent/stops`
    * to the BFF's ledger by consent id, or (never expected) a stop sent to MX itself.
@@ -43,26 +40,11 @@ describe('beyond the consent list, in the demo bank', () => {
     return started;
   };
 
-  before(async () => {
-    [browser, demo] = await Promise.all([launchChromium(), startTestDemo()]);
-  });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = undefined;
-    demo.sandbox!.reset();
-    await demo.router.forgetCustomer(ALEX);
-  });
-
   async function dashboard(query: string): Promise<{ page: Page; problems: string[] }> {
-    context = await browser.newContext({ acceptDownloads: true });
+    const context = await e2e.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const problems = watchPage(page);
-    await logIn(page, demo.url, 'alex', query);
+    await logIn(page, e2e.demo.url, 'alex', query);
     await page.locator(`${WIDGET} [part~="app"]`).first().waitFor();
     return { page, problems };
   }
@@ -97,7 +79,7 @@ describe('beyond the consent list, in the demo bank', () => {
   for (const mode of ['proxy', 'direct'] as const) {
     it(`${mode}_mode_closing_the_page_during_the_undo_window_still_stops_sharing`, async () => {
       const { page, problems } = await dashboard(`?mode=${mode}&undo=5`);
-      const stops = watchStops(context!);
+      const stops = watchStops(e2e.context!);
       const app = byName('Harborline Lending');
       // The undo window is open (stopWithUndo waits for it): the stop is held, and nothing has gone out.
       await stopWithUndo(page, app);
@@ -116,12 +98,12 @@ describe('beyond the consent list, in the demo bank', () => {
     const { page } = await dashboard('?undo=2');
     const app = byName('Quillfile Tax');
     await stopWithUndo(page, app);
-    await context!.setOffline(true);
+    await e2e.context!.setOffline(true);
     // The BFF holds the stop: it is carried out when due while the browser has no network.
     await eventually(() => byName('Quillfile Tax').revoked_at, (at) => at !== null, 'the stop reached MX with the page offline');
     assert.equal(revokes(app).length, 1, 'sent once');
 
-    await context!.setOffline(false);
+    await e2e.context!.setOffline(false);
     await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).waitFor({ timeout: 30_000 });
     assert.ok(byName('Quillfile Tax').revoked_at, 'stopped upstream');
     assert.equal(revokes(app).length, 1, 'sent once');
@@ -130,7 +112,7 @@ describe('beyond the consent list, in the demo bank', () => {
 
   it('undo_within_the_window_sends_nothing_even_when_the_page_then_closes', async () => {
     const { page } = await dashboard('?undo=2');
-    const stops = watchStops(context!);
+    const stops = watchStops(e2e.context!);
     const app = byName('Harborline Lending');
     await stopWithUndo(page, app);
     await page.locator(`${WIDGET} [part~="undo-button"]`).click();
@@ -143,7 +125,7 @@ describe('beyond the consent list, in the demo bank', () => {
     assert.deepEqual(stops, [app.id, later.id], 'two stops recorded with the BFF, none sent to MX by the browser');
     assert.equal(byName('Harborline Lending').revoked_at, null);
     assert.equal(revokes(app).length, 0, 'no revoke request reached the sandbox');
-    assert.equal(demo.sandbox!.stats().revoke, 1);
+    assert.equal(e2e.demo.sandbox!.stats().revoke, 1);
   });
 
   it('an_app_the_customer_does_not_recognize_is_stopped_and_the_fraud_link_opens_the_banks_page', async () => {
@@ -154,7 +136,7 @@ describe('beyond the consent list, in the demo bank', () => {
     const link = page.locator(`${WIDGET} [part~="fraud"] a`);
     await link.waitFor();
     assert.ok(byName('Fernpay').revoked_at, 'stopped at once, no undo window');
-    await Promise.all([page.waitForURL(`${demo.url}/static/report-fraud.html`), link.click()]);
+    await Promise.all([page.waitForURL(`${e2e.demo.url}/static/report-fraud.html`), link.click()]);
     assert.deepEqual(problems, []);
   });
 

@@ -4,11 +4,10 @@
  * is replaced unnoticed, an outage of the token endpoint is survived, and an ended session is reported.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { demoInChromium } from '../support/demo-in-chromium.js';
 import {
   accountSwitch, autoShareSwitch, eventually, HISTORY_APP, logIn, NOTICE, readWidget, showsTruth, STATUS, stopThroughDialog,
   target, WIDGET,
@@ -19,36 +18,20 @@ const MODES = ['proxy', 'direct'] as const;
 type Mode = (typeof MODES)[number];
 
 describe('faults, seen from Chromium', () => {
-  let browser: Browser;
-  let demo: TestDemo;
-  let context: BrowserContext | undefined;
-  const truth = () => demo.sandbox!.consents(ALEX);
-  const stats = () => demo.sandbox!.stats();
-
-  before(async () => {
-    [browser, demo] = await Promise.all([
-      launchChromium(),
-      // A fixed seed: the `rate` faults below hit the same requests on every run.
-      startTestDemo({ env: { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000', RATE_LIMIT_READS_PER_MINUTE: '1000' }, sandbox: { faultSeed: 20_240_611 } }),
-    ]);
-  });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = undefined;
-    demo.sandbox!.reset();
+  const e2e = demoInChromium(
+    // A fixed seed: the `rate` faults below hit the same requests on every run.
+    { env: { RATE_LIMIT_WRITES_PER_MINUTE: '1000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000', RATE_LIMIT_READS_PER_MINUTE: '1000' }, sandbox: { faultSeed: 20_240_611 } },
     // The sandbox's reset does not reach the BFF: its cached token would outlive the clock it was issued by.
-    await demo.router.forgetCustomer(ALEX);
-  });
+    (demo) => demo.router.forgetCustomer(ALEX),
+  );
+  const truth = () => e2e.demo.sandbox!.consents(ALEX);
+  const stats = () => e2e.demo.sandbox!.stats();
 
   /** alex's dashboard in `mode`, loaded and showing the upstream's state. */
   async function dashboard(mode: Mode): Promise<Page> {
-    context = await browser.newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
-    await logIn(page, demo.url, 'alex', `?mode=${mode}`);
+    await logIn(page, e2e.demo.url, 'alex', `?mode=${mode}`);
     await showsTruth(page, truth);
     return page;
   }
@@ -63,7 +46,7 @@ describe('faults, seen from Chromium', () => {
     for (const mode of MODES) {
       const page = await dashboard(mode);
       for (const fault of [{ kind: 'error', status: 503, rate: 0.3 }, { kind: 'drop', rate: 0.3 }] as const) {
-        demo.sandbox!.faults.set({ list: fault });
+        e2e.demo.sandbox!.faults.set({ list: fault });
         const before = stats().list;
         for (let i = 0; i < LOADS; i++) {
           await page.reload();
@@ -83,9 +66,7 @@ describe('faults, seen from Chromium', () => {
         loads += LOADS;
         t.diagnostic(`${mode} ${fault.kind}: ${LOADS} loads, ${calls} upstream list calls, ${calls - LOADS} faulted`);
       }
-      demo.sandbox!.faults.clear();
-      await context!.close();
-      context = undefined;
+      e2e.demo.sandbox!.faults.clear();
     }
     t.diagnostic(`faults injected on reads: ${injected} over ${loads} loads; "Try again" needed: proxy ${clicks.proxy}, direct ${clicks.direct}`);
     assert.ok(injected >= 10, `the faults fired (${injected})`);
@@ -103,7 +84,7 @@ describe('faults, seen from Chromium', () => {
       // An account switch: MX applies it, then the connection dies before the answer. Resending the same
       // absolute value (`enabled: false`) is harmless, so the widget's retry gets the answer: two PUTs upstream,
       // one change.
-      demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop', next: 1 });
+      e2e.demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop', next: 1 });
       await accountSwitch(page, app, 0).click();
       await showsTruth(page, truth);
       assert.equal(consent(app.id).accounts[0]!.enabled, !account.enabled, 'the change landed, once: not toggled back');
@@ -111,7 +92,7 @@ describe('faults, seen from Chromium', () => {
       assert.match((await page.locator(STATUS).textContent()) ?? '', /saved/i, 'the customer is told it is saved');
 
       // Auto-share: MX applies it and answers garbage; the same value is sent again.
-      demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'malformed', next: 1 });
+      e2e.demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'malformed', next: 1 });
       await autoShareSwitch(page, app).click();
       await showsTruth(page, truth);
       assert.equal(consent(app.id).auto_enable_future_accounts, !app.auto_enable_future_accounts);
@@ -121,13 +102,13 @@ describe('faults, seen from Chromium', () => {
       // with backoff; the third attempt gets its answer (3 PUTs). Stopping is one-way, so the repeats leave the
       // first `revoked_at` in place.
       const lost = 2;
-      demo.sandbox!.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: lost });
+      e2e.demo.sandbox!.faults.set({ endpoint: 'revoke', kind: 'apply_then_drop', next: lost });
       await stopThroughDialog(page, app);
       await showsTruth(page, truth);
       assert.equal(await page.locator(`${HISTORY_APP}[data-id="${app.id}"]`).count(), 1, 'the app is in the history');
       assert.match((await page.locator(STATUS).textContent()) ?? '', /stopped sharing/i);
       assert.equal(stats().revoke, lost + 1);
-      const revokes = demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${app.id}/disable_app_sharing`));
+      const revokes = e2e.demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${app.id}/disable_app_sharing`));
       assert.equal(revokes.length, lost + 1);
       const revokedAt = consent(app.id).revoked_at!;
       // Same millisecond is possible on a fast machine; later than the retry's arrival would mean the retry re-applied it.
@@ -142,10 +123,10 @@ describe('faults, seen from Chromium', () => {
       // Every attempt applies and loses its answer: the widget says it failed, re-reads, and shows the switch
       // as MX now has it (on), not as it was before the click.
       const off = app.accounts.findIndex((a) => !a.enabled);
-      demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop' });
+      e2e.demo.sandbox!.faults.set({ endpoint: 'account', kind: 'apply_then_drop' });
       await accountSwitch(page, app, off).click();
       await eventually(() => page.locator(STATUS).textContent(), (s) => /could not be saved/i.test(s ?? ''), 'a failure message');
-      demo.sandbox!.faults.clear();
+      e2e.demo.sandbox!.faults.clear();
       await showsTruth(page, truth);
       assert.equal(consent(app.id).accounts[off]!.enabled, true);
       assert.equal(await accountSwitch(page, app, off).getAttribute('aria-checked'), 'true', 'the applied change is shown');
@@ -153,10 +134,10 @@ describe('faults, seen from Chromium', () => {
       // Every attempt is dropped before MX applies it: the switch stays as it was, and the customer is told.
       await page.reload();
       await showsTruth(page, truth);
-      demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'drop' });
+      e2e.demo.sandbox!.faults.set({ endpoint: 'auto_share', kind: 'drop' });
       await autoShareSwitch(page, app).click();
       await eventually(() => page.locator(STATUS).textContent(), (s) => /could not be saved/i.test(s ?? ''), 'a failure message');
-      demo.sandbox!.faults.clear();
+      e2e.demo.sandbox!.faults.clear();
       await showsTruth(page, truth);
       assert.equal(consent(app.id).auto_enable_future_accounts, app.auto_enable_future_accounts, 'nothing applied');
       assert.equal(await autoShareSwitch(page, app).getAttribute('aria-checked'), String(app.auto_enable_future_accounts));
@@ -171,7 +152,7 @@ describe('faults, seen from Chromium', () => {
       // MX's clock runs ahead: the token held (by the BFF in proxy mode, by the widget in direct mode) is refused
       // although neither holder thinks it has expired. Direct mode: the widget names the refused token to the
       // BFF, which drops it from its cache instead of handing it out again.
-      demo.sandbox!.clock.advance(301);
+      e2e.demo.sandbox!.clock.advance(301);
       await accountSwitch(page, app, 0).click();
       await showsTruth(page, truth);
       assert.equal(consent(app.id).accounts[0]!.enabled, false);
@@ -187,22 +168,22 @@ describe('faults, seen from Chromium', () => {
   it('a_token_endpoint_outage_spares_customers_with_a_cached_token_and_others_recover_by_retry_when_it_ends', async () => {
     // proxy mode: the BFF holds alex's token, so the outage is invisible to him.
     const page = await dashboard('proxy');
-    demo.sandbox!.faults.outage('token');
+    e2e.demo.sandbox!.faults.outage('token');
     await page.reload();
     await showsTruth(page, truth);
 
     // direct mode, with no token anywhere yet: the load fails after its retries and says so, with a retry button.
-    await demo.router.forgetCustomer(ALEX);
+    await e2e.demo.router.forgetCustomer(ALEX);
     const attempts = stats().token;
     const lists = stats().list;
-    await page.goto(`${demo.url}/?mode=direct`);
+    await page.goto(`${e2e.demo.url}/?mode=direct`);
     await eventually(() => readWidget(page), (s) => s.notice !== '' && !s.busy, 'an error panel');
     assert.match((await readWidget(page)).notice, /couldn.t load/i);
     assert.ok(stats().token - attempts >= 2, 'the token request was retried');
     assert.equal(stats().list, lists, 'MX was never called without a token');
 
     // The outage ends; "Try again" loads the list.
-    demo.sandbox!.faults.endOutage('token');
+    e2e.demo.sandbox!.faults.endOutage('token');
     await page.locator(`${NOTICE} [part~="button"]`).click();
     await showsTruth(page, truth);
   });
@@ -219,13 +200,13 @@ describe('faults, seen from Chromium', () => {
     // Both pages' reads of the customer's ledger after their first paint (pending stops, history) answered while
     // signed in: the customer's click is what meets the ended session, not a read still in flight.
     await page.waitForLoadState('networkidle');
-    const other = await context!.newPage();
-    await other.goto(`${demo.url}/`);
+    const other = await e2e.context!.newPage();
+    await other.goto(`${e2e.demo.url}/`);
     await other.waitForLoadState('networkidle');
-    await Promise.all([other.waitForURL(`${demo.url}/login`), other.getByRole('button', { name: /log out/i }).click()]);
+    await Promise.all([other.waitForURL(`${e2e.demo.url}/login`), other.getByRole('button', { name: /log out/i }).click()]);
 
     const app = target(truth());
-    await Promise.all([page.waitForURL(`${demo.url}/login?expired=1`), accountSwitch(page, app, 0).click()]);
+    await Promise.all([page.waitForURL(`${e2e.demo.url}/login?expired=1`), accountSwitch(page, app, 0).click()]);
     assert.deepEqual(events, [{ type: 'consent-session-expired', bubbles: true, composed: true }], 'fired once, bubbling and composed');
     assert.match((await page.locator('[role=status]').textContent()) ?? '', /session ended/i, 'the login page says why');
     assert.equal(consent(app.id).accounts[0]!.enabled, app.accounts[0]!.enabled, 'nothing was changed');
@@ -238,9 +219,9 @@ describe('faults, seen from Chromium', () => {
     // The widget's read of pending stops after its first paint answered while signed in: the customer's click is
     // what meets the ended session.
     await eventually(() => page.evaluate(`performance.getEntriesByType('resource').some((e) => e.name.includes('/consent/changes'))`), Boolean, 'pending stops read');
-    await context!.request.post(`${demo.url}/demo/logout`, { headers: { accept: 'application/json' } });
+    await e2e.context!.request.post(`${e2e.demo.url}/demo/logout`, { headers: { accept: 'application/json' } });
     // The widget's in-memory MX token expires; getting another one needs the session, which is gone.
-    demo.sandbox!.clock.advance(301);
+    e2e.demo.sandbox!.clock.advance(301);
     const app = target(truth());
     await accountSwitch(page, app, 0).click();
     const shown = await eventually(() => readWidget(page), (s) => /session has ended/i.test(s.notice), 'the session-expired message');

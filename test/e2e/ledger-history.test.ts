@@ -60,14 +60,19 @@ describe('the customer’s history and the truth after a stop carried out while 
     await demo?.close();
   });
 
-  it('session_ended_in_the_undo_window_stop_applied_once_then_shown_stopped_and_told_once_after_signing_in', async () => {
+  /** alex's sandbox reset, and a page in a context of its own watched for problems; the test closes the context. */
+  async function freshStart() {
     const sandbox = demo.sandbox!;
     sandbox.reset();
     const truth = () => sandbox.consents(DEMO_CUSTOMERS.alex);
-    const app = target(truth());
     const context = await browser.newContext();
     const page = await context.newPage();
-    const problems = watchPage(page);
+    return { sandbox, truth, context, page, problems: watchPage(page) };
+  }
+
+  it('session_ended_in_the_undo_window_stop_applied_once_then_shown_stopped_and_told_once_after_signing_in', async () => {
+    const { sandbox, truth, context, page, problems } = await freshStart();
+    const app = target(truth());
     try {
       await logIn(page, demo.url, 'alex');
       await showsTruth(page, truth);
@@ -114,15 +119,10 @@ describe('the customer’s history and the truth after a stop carried out while 
   });
 
   it('history_across_two_logins_lists_both_visits_changes_newest_first_with_absolute_dates', async () => {
-    const sandbox = demo.sandbox!;
-    sandbox.reset();
-    const truth = () => sandbox.consents(DEMO_CUSTOMERS.alex);
+    const { sandbox, truth, context, page, problems } = await freshStart();
     const consents = truth();
     const app = target(consents);
     const other = consents.find((c) => c.id !== app.id && !c.revoked_at)!;
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const problems = watchPage(page);
     try {
       // First login: an account off, another app stopped through the dialog.
       await logIn(page, demo.url, 'alex');

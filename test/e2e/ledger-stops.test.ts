@@ -5,47 +5,29 @@
  * settling (`onSettled`) and the sandbox's state, never a sleep.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { LedgerChange } from '@consent-manager/bff';
 import type { ChangeRecord, Consent } from '../../contract/consent.js';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestDemo, type TestDemo } from '../support/demo.js';
+import { demoInChromium } from '../support/demo-in-chromium.js';
 import { card, CONFIRM, DIALOG, eventually, HISTORY_APP, logIn, STATUS, watchPage, WIDGET } from './dashboard.js';
 
 const UNDO = `${WIDGET} [part~="undo"]`;
 
 describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
-  let browser: Browser;
-  let demo: TestDemo;
-  let context: BrowserContext | undefined;
   const settled: LedgerChange[] = [];
+  const e2e = demoInChromium({ onSettled: (c) => settled.push(c) }, () => { settled.length = 0; });
   const customerOf = (user: keyof typeof DEMO_CUSTOMERS) => DEMO_CUSTOMERS[user];
   const byName = (user: keyof typeof DEMO_CUSTOMERS, name: string) =>
-    demo.sandbox!.consents(customerOf(user)).find((c) => c.application_name === name)!;
-  const revokes = (c: Consent) => demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
-
-  before(async () => {
-    [browser, demo] = await Promise.all([launchChromium(), startTestDemo({ onSettled: (c) => settled.push(c) })]);
-  });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = undefined;
-    settled.length = 0;
-    demo.sandbox!.reset();
-  });
+    e2e.demo.sandbox!.consents(customerOf(user)).find((c) => c.application_name === name)!;
+  const revokes = (c: Consent) => e2e.demo.sandbox!.requests().filter((r) => r.path.endsWith(`/${c.id}/disable_app_sharing`));
 
   async function dashboard(user: string, query: string): Promise<{ page: Page; problems: string[] }> {
-    context = await browser.newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
     const problems = watchPage(page);
-    await logIn(page, demo.url, user, query);
+    await logIn(page, e2e.demo.url, user, query);
     await page.locator(`${WIDGET} [part~="app"]`).first().waitFor();
     return { page, problems };
   }
@@ -76,7 +58,7 @@ describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
       const { page, problems } = await dashboard('alex', `?mode=${mode}&undo=5`);
       const browserStops: string[] = [];
       // A retried POST (a slow answer on a busy machine) carries the same idempotency key: one stop, recorded once.
-      context!.on('request', (r) => {
+      e2e.context!.on('request', (r) => {
         if (/\/stops$|disable_app_sharing/.test(r.url())) browserStops.push(`${r.method()} ${new URL(r.url()).pathname} ${r.headers()['idempotency-key'] ?? ''}`);
       });
       const app = byName('alex', 'Harborline Lending');
@@ -95,8 +77,8 @@ describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
       assert.equal(settled.filter((c) => c.action === 'stop').length, 1, 'one stop settled by the ledger');
 
       // The customer comes back: the app is where it belongs.
-      const again = await context!.newPage();
-      await again.goto(`${demo.url}/?mode=${mode}`);
+      const again = await e2e.context!.newPage();
+      await again.goto(`${e2e.demo.url}/?mode=${mode}`);
       await again.locator(`${HISTORY_APP}[data-id="${app.id}"]`).waitFor();
     });
   }
@@ -125,11 +107,11 @@ describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
 
   it('stop_all_for_many200_under_the_default_write_limit_stops_all_178_in_one_request', async (t) => {
     const { page, problems } = await dashboard('many200', '');
-    const open = demo.sandbox!.consents(customerOf('many200')).filter((c) => !c.revoked_at);
+    const open = e2e.demo.sandbox!.consents(customerOf('many200')).filter((c) => !c.revoked_at);
     assert.equal(open.length, 178);
     const posts: string[] = [];
-    context!.on('request', (r) => { if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/consent/')) posts.push(`${r.method()} ${new URL(r.url()).pathname}`); });
-    const before = demo.sandbox!.stats().revoke;
+    e2e.context!.on('request', (r) => { if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/consent/')) posts.push(`${r.method()} ${new URL(r.url()).pathname}`); });
+    const before = e2e.demo.sandbox!.stats().revoke;
     await page.locator(`${WIDGET} [part~="stop-all-button"]`).click();
     await page.locator(DIALOG).waitFor({ state: 'visible' });
     const started = Date.now();
@@ -137,8 +119,8 @@ describe('stops held by the BFF’s consent ledger, in the demo bank', () => {
     await eventually(() => page.locator(STATUS).textContent(), (s) => s === 'You stopped sharing with 178 apps.', 'all stopped', 120_000);
     const wall = Date.now() - started;
     assert.deepEqual(posts, ['POST /consent/stop-all'], 'one write request, however many apps');
-    assert.equal(demo.sandbox!.stats().revoke - before, 178);
-    assert.ok(demo.sandbox!.consents(customerOf('many200')).every((c) => c.revoked_at), 'every app stopped upstream');
+    assert.equal(e2e.demo.sandbox!.stats().revoke - before, 178);
+    assert.ok(e2e.demo.sandbox!.consents(customerOf('many200')).every((c) => c.revoked_at), 'every app stopped upstream');
     assert.equal(settled.filter((c) => c.state === 'applied').length, 178);
     assert.deepEqual(problems, []);
     t.diagnostic(`stop-all many200 (default write limit 60/min): 178 of 178 applied, ${wall} ms from confirm to the outcome`);

@@ -42,6 +42,17 @@ async function confirmStop(app: string, undoSeconds: number) {
   return change;
 }
 
+/** alex stops Fernpay (1 s undo window) and logs out; back once the BFF carried it out and the ledger settled it. */
+async function fernpayStoppedWhileAway() {
+  const stop = await confirmStop('Fernpay', 1);
+  await logout();
+  // The BFF carries it out with nobody signed in: the sandbox sees the stop.
+  await waitUntil(async () => (await stats()).revoke == 1, 'the stop reached MX', { timeout: 10_000, interval: 100 });
+  await login('alex');
+  await waitUntil(async () => (await change(stop.id)).state == 'applied', 'the ledger settled the stop', { timeout: 8000 });
+  return stop;
+}
+
 const record = (el: ConsentManager) => $(el, '[part~="receipt"]')!.shadowRoot!;
 const lines = (el: ConsentManager) =>
   [...record(el).querySelectorAll('.changes li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
@@ -117,13 +128,7 @@ describe('the customer’s history and the "while you were away" notice', () => 
 
   it('a stop carried out after the customer left is said once, politely, without taking focus; not again after a reload', async function () {
     this.timeout(30_000);
-    const stop = await confirmStop('Fernpay', 1);
-    await logout();
-    // The BFF carries it out with nobody signed in: the sandbox sees the stop.
-    await waitUntil(async () => (await stats()).revoke == 1, 'the stop reached MX', { timeout: 10_000, interval: 100 });
-    await login('alex');
-    // Signed in once the ledger settled it: what happened while nobody was there.
-    await waitUntil(async () => (await change(stop.id)).state == 'applied', 'the ledger settled the stop', { timeout: 8000 });
+    const stop = await fernpayStoppedWhileAway();
 
     const el = await mount();
     expect(card(el, 'Fernpay').closest('.history'), 'Fernpay shown as stopped').to.exist;
@@ -145,11 +150,7 @@ describe('the customer’s history and the "while you were away" notice', () => 
 
   it('the notice can be dismissed; focus goes to the list, not the page', async function () {
     this.timeout(30_000);
-    const stop = await confirmStop('Fernpay', 1);
-    await logout();
-    await waitUntil(async () => (await stats()).revoke == 1, 'the stop reached MX', { timeout: 10_000, interval: 100 });
-    await login('alex');
-    await waitUntil(async () => (await change(stop.id)).state == 'applied', 'the ledger settled the stop', { timeout: 8000 });
+    await fernpayStoppedWhileAway();
     const el = await mount();
     await waitUntil(() => notice(el), 'the notice', { timeout: 8000 });
     const dismiss = $<HTMLButtonElement>(el, '[part~="dismiss-button"]')!;
