@@ -109,6 +109,8 @@ describe('a hostile site in the customer’s browser', () => {
       await logIn(page, demo.url, 'alex');
       const truth = () => demo.sandbox!.consents(ALEX);
       await showsTruth(page, truth);
+      // The bank's own page has finished its requests (the ledger read after the first paint): only forgeries follow.
+      await page.waitForLoadState('networkidle');
       demo.sandbox!.reset();
       const before = truth();
       logs.length = 0;
