@@ -204,10 +204,12 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
           ? changes.applyNow(res.req, res, { action: change.action, consentId: change.consentId, accountId: change.accountId, value: writtenValue(call.body) })
           : broker.call(customerId, call, await abandoned(res))).catch((err: unknown) => rethrowUpstream(err, log));
         status = answer.status;
-        if (answer.status === 401) {
-          throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
+        if (answer.status === 401 || answer.status >= 500) {
+          const kind = answer.status === 401 ? 'auth_rejected' : 'unavailable';
+          log?.warn({ event: 'upstream_failed', kind, status: answer.status, detail: `consent ${call.method} answered ${answer.status}` }, 'an MX call failed');
+          if (kind === 'auth_rejected') throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
+          throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
         }
-        if (answer.status >= 500) throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
         if (answer.status >= 400) {
           outcome = 'rejected';
           return relayUpstreamError(res, answer.status);
@@ -351,6 +353,10 @@ function rethrowUpstream(err: unknown, log?: Logger): never {
     throw new HttpError(429, 'too_many_in_flight', 'Too many requests at once; try again in a moment.', { 'Retry-After': '1' });
   }
   if (!(err instanceof UpstreamError)) throw err;
+  // The operator's one clue to why a customer got a 502 or 504: the kind, MX's status and our own words (no secrets).
+  if (err.kind !== 'aborted' && err.kind !== 'unexpected' && err.kind !== 'customer_unknown') {
+    log?.warn({ event: 'upstream_failed', kind: err.kind, status: err.status, detail: err.message }, 'an MX call failed');
+  }
   switch (err.kind) {
     case 'too_large': throw new HttpError(502, 'upstream_too_large', 'The consent service sent an answer too large to use.');
     // Nobody is waiting for this answer; the status is for the request log.

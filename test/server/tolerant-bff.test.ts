@@ -9,7 +9,7 @@ import type { StopAllProgress } from '@consent-manager/contract';
 import { DEMO_CUSTOMERS } from '../../demo/sandbox/seed.js';
 import { Customer } from '../support/client.js';
 import { waitFor } from '../support/ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { CLIENT_SECRET, startStack, type Stack } from '../support/stack.js';
 
 const LIST = '/consent/api/consent_management';
 type Wire = Record<string, unknown> & { id?: string; accounts?: Record<string, unknown>[] };
@@ -144,6 +144,17 @@ describe('the token call read on evidence', () => {
     const down = await tokenAnswered(stack, 503);
     assert.deepEqual([down.status, await code(down)], [502, 'upstream_unavailable']);
     assert.equal(lines(stack, 'upstream_unexpected_answer').length, 0);
+  });
+
+  it('each_mx_failure_behind_a_502_is_logged_for_the_operator_with_its_kind_and_mx_status_and_no_secret', async () => {
+    for (const status of [503, 401]) assert.equal((await tokenAnswered(stack, status)).status, 502, `token ${status}`);
+    const alex = new Customer(stack.bff.url);
+    await alex.login('alex');
+    stack.mx.sandbox.faults.set({ endpoint: 'list', kind: 'error', status: 503, next: 1 });
+    const list = await alex.request('GET', LIST);
+    assert.deepEqual([list.status, await code(list)], [502, 'upstream_unavailable']);
+    assert.deepEqual(lines(stack, 'upstream_failed').map((l) => [l.kind, l.status]), [['unavailable', 503], ['auth_rejected', 401], ['unavailable', 503]]);
+    assert.ok(!stack.logs.some((l) => l.includes(CLIENT_SECRET)), 'the client secret is in no log line');
   });
 
   it('maps_the_statuses_MX_UNKNOWN_CUSTOMER_STATUS_names_and_no_other', async () => {
