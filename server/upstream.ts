@@ -87,7 +87,10 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
     connect: { timeout: opts.timeouts.connectMs },
     headersTimeout: opts.timeouts.headersMs,
     bodyTimeout: opts.timeouts.bodyMs,
+    // Idle connections are closed by us after 10 s, however long MX's Keep-Alive hint allows, so that a call is not
+    // sent on a connection MX is closing (ECONNRESET, and no layer here retries it).
     keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 10_000,
     connections,
   });
   const consentPool = pool(opts.connections ?? 64);

@@ -26,6 +26,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<StartedSa
   let url = '';
   const sandbox = createSandbox({ ...options, publicUrl: () => url });
   const server = createServer(sandbox.handler);
+  // Idle connections are kept as long as a load balancer in front of an API keeps them (a minute or more), not Node's
+  // 5 s: a client that closes its idle connections first, as the BFF does after 10 s, never sends on one being closed.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
