@@ -204,11 +204,9 @@ export function createConsentRouter(opts: ConsentRouterOptions): ConsentRouter {
           ? changes.applyNow(res.req, res, { action: change.action, consentId: change.consentId, accountId: change.accountId, value: writtenValue(call.body) })
           : broker.call(customerId, call, await abandoned(res))).catch((err: unknown) => rethrowUpstream(err, log));
         status = answer.status;
+        // MX refused the token (after the broker's fresh one) or failed: answered and logged as any failed MX call.
         if (answer.status === 401 || answer.status >= 500) {
-          const kind = answer.status === 401 ? 'auth_rejected' : 'unavailable';
-          log?.warn({ event: 'upstream_failed', kind, status: answer.status, detail: `consent ${call.method} answered ${answer.status}` }, 'an MX call failed');
-          if (kind === 'auth_rejected') throw new HttpError(502, 'upstream_auth_failed', 'The consent service refused our credentials.');
-          throw new HttpError(502, 'upstream_unavailable', 'The consent service is unavailable.');
+          rethrowUpstream(new UpstreamError(answer.status === 401 ? 'auth_rejected' : 'unavailable', `consent ${call.method} answered ${answer.status}`, answer.status), log);
         }
         if (answer.status >= 400) {
           outcome = 'rejected';

@@ -81,9 +81,9 @@ function consent(body: unknown): Consent {
   return read;
 }
 
-/** Worth another attempt: no answer at all, a garbled one, or a server-side failure. */
 /** Server failures another try cannot mend: MX refused the bank's credentials, or answered what cannot be used. */
 const LASTING = new Set(['upstream_auth_failed', 'upstream_too_large', 'upstream_unexpected']);
+/** Worth another attempt: no answer at all, a garbled one, or any other server-side failure. */
 const transient = (e: unknown) => e instanceof ApiError && (e.status >= 500 || e.status == 0) && !LASTING.has(e.code);
 
 /**

@@ -106,11 +106,12 @@ describe('a hostile site in the customer’s browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
+      // The bank's own page reads the customer's changes once after its first paint: once answered, only forgeries follow.
+      const ownLedgerRead = page.waitForResponse((r) => new URL(r.url()).pathname === '/consent/changes');
       await logIn(page, demo.url, 'alex');
       const truth = () => demo.sandbox!.consents(ALEX);
       await showsTruth(page, truth);
-      // The bank's own page has finished its requests (the ledger read after the first paint): only forgeries follow.
-      await page.waitForLoadState('networkidle');
+      await ownLedgerRead;
       demo.sandbox!.reset();
       const before = truth();
       logs.length = 0;

@@ -146,7 +146,7 @@ describe('the token call read on evidence', () => {
     assert.equal(lines(stack, 'upstream_unexpected_answer').length, 0);
   });
 
-  it('each_mx_failure_behind_a_502_is_logged_for_the_operator_with_its_kind_and_mx_status_and_no_secret', async () => {
+  it('mx_outages_and_credential_refusals_behind_a_502_are_logged_for_the_operator_with_kind_and_mx_status_and_no_secret', async () => {
     for (const status of [503, 401]) assert.equal((await tokenAnswered(stack, status)).status, 502, `token ${status}`);
     const alex = new Customer(stack.bff.url);
     await alex.login('alex');
